@@ -1,0 +1,75 @@
+# gongzhi — two commands: `make run` (set up, build, load, serve) and `make test`.
+# `make` builds build/gongzhi and the console bundle web/dist.
+
+VERSION  := 0.1.0
+CC       ?= gcc
+CFLAGS   ?= -O2 -g
+WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CPPFLAGS := -Isrc -D_GNU_SOURCE -DGZ_VERSION='"$(VERSION)"'
+LIBS     := -lmicrohttpd -lsqlite3 -ljansson -lsodium -lcsv -lpthread
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
+OBJ      := $(SRC:src/%.c=build/obj/%.o)
+AOBJ     := $(SRC:src/%.c=build/asan/obj/%.o)
+UNIT     := $(patsubst tests/unit/%.c,build/asan/%,$(filter-out tests/unit/testkit.c,$(wildcard tests/unit/test_*.c)))
+WEB_SRC  := $(shell find web -type f -not -path 'web/dist/*' 2>/dev/null)
+
+DATA     ?= data
+LISTEN   ?= 127.0.0.1:8080
+
+.PHONY: all run setup test unit api e2e bench clean web
+all: build/gongzhi web/dist/index.html
+
+build/.setup-done: scripts/setup package.json package-lock.json
+	bash scripts/setup
+	@mkdir -p build && touch $@
+setup: build/.setup-done
+
+build/obj/%.o: src/%.c $(shell find src -name '*.h') | build/.setup-done
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+build/asan/obj/%.o: src/%.c $(shell find src -name '*.h') | build/.setup-done
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
+
+build/gongzhi: $(OBJ) build/obj/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/gongzhi: $(AOBJ) build/asan/obj/main.o
+	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
+
+web/dist/index.html: $(WEB_SRC) package-lock.json | build/.setup-done
+	npx --no-install vite build web --logLevel warn
+
+web: web/dist/index.html
+
+# Unit tests: one cmocka binary per module, built with the sanitizers.
+build/asan/test_%: tests/unit/test_%.c tests/unit/testkit.c $(AOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit -o $@ $< tests/unit/testkit.c $(AOBJ) $(LIBS) -lcmocka
+
+unit: $(UNIT)
+	@for t in $(UNIT); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t || exit 1; done
+
+# API and browser tests run against the sanitizer build of the server.
+api: build/asan/gongzhi
+	GZ_BIN=build/asan/gongzhi node --test --test-concurrency=1 tests/api/
+
+e2e: build/asan/gongzhi web/dist/index.html
+	GZ_BIN=build/asan/gongzhi node --test tests/e2e/run.test.js
+
+test: unit api e2e
+	@echo "make test: unit, api and browser tests passed"
+
+run: all
+	./build/gongzhi --data $(DATA) init
+	./build/gongzhi --data $(DATA) import places
+	./build/gongzhi --data $(DATA) serve --listen $(LISTEN) --web web/dist
+
+bench: build/gongzhi
+	bash bench/run
+
+clean:
+	rm -rf build web/dist

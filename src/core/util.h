@@ -1,0 +1,34 @@
+/* util.h — small shared helpers: time, logging, randomness, text checks.
+ *
+ * Logging goes to stderr, one line per event, and must never carry personal data (citizen ID
+ * numbers, phones, passwords, tokens). */
+#ifndef GZ_UTIL_H
+#define GZ_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Seconds since the epoch. */
+int64_t gz_now(void);
+/* Monotonic nanoseconds, for measuring durations. */
+uint64_t gz_mono_ns(void);
+/* RFC 3339 time in Asia/Shanghai (+08:00), e.g. 2026-11-23T15:40:00+08:00. out needs 26+ bytes. */
+void gz_time_rfc3339(int64_t t, char *out, size_t n);
+
+typedef enum { GZ_LOG_DEBUG, GZ_LOG_INFO, GZ_LOG_WARN, GZ_LOG_ERROR } gz_log_level;
+void gz_log(gz_log_level lv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Messages below this level are dropped (default INFO; tests set WARN). */
+void gz_log_set_level(gz_log_level lv);
+
+/* Whether s[0..n) is well-formed UTF-8 without NUL bytes (jansson's own validator). */
+bool gz_utf8_valid(const char *s, size_t n);
+/* Number of Unicode characters in valid UTF-8 text. */
+size_t gz_utf8_chars(const char *s, size_t n);
+/* Whether s is n decimal digits and nothing else. */
+bool gz_all_digits(const char *s, size_t n);
+
+/* Base64url (no padding) of n random bytes, written to out (size >= 4*n/3+2). Returns out. */
+char *gz_random_token(char *out, size_t outsz, size_t nbytes);
+
+#endif

@@ -1,0 +1,137 @@
+/* http.h — the route table, the request handed to handlers, and helpers for handlers.
+ *
+ * A route is {method, pattern, handler, flags, roles, body limit, audit action}. The
+ * dispatcher (server.c) enforces all of it before the handler runs: authentication, role,
+ * CSRF on cookie-authenticated writes, the body limit, JSON parsing, and for HF_WRITE routes
+ * one write transaction around the handler plus its audit record. Handlers only validate
+ * their own fields, call domain functions and set r->reply.
+ *
+ * Ownership: everything reachable from http_req lives until the request ends. r->body and
+ * r->reply are jansson values owned by the request (released by the dispatcher); a handler
+ * that sets r->reply hands over its reference. */
+#ifndef GZ_HTTP_H
+#define GZ_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "auth/auth.h"
+#include "core/arena.h"
+#include "core/error.h"
+#include "store/store.h"
+
+typedef enum {
+	HTTP_GET = 1,
+	HTTP_POST = 2,
+	HTTP_PUT = 4,
+	HTTP_PATCH = 8,
+	HTTP_DELETE = 16,
+} http_method;
+
+enum {
+	HF_PUBLIC = 1u << 0,    /* no session needed */
+	HF_WRITE = 1u << 1,     /* one write transaction + audit record; CSRF for cookies */
+	HF_JSON_BODY = 1u << 2, /* body must be a JSON object, parsed into r->body */
+};
+
+enum { HTTP_MAX_PARAMS = 4, HTTP_BODY_DEFAULT = 1 << 20 };
+
+typedef struct http_req http_req;
+typedef gz_err (*http_handler)(http_req *r);
+
+typedef struct {
+	int method;
+	const char *pattern; /* "/api/v1/places/{code}/children" */
+	http_handler handler;
+	unsigned flags;
+	unsigned roles;      /* ROLE_* bits allowed; 0 means any signed-in user */
+	size_t body_max;     /* 0: HTTP_BODY_DEFAULT */
+	const char *action;  /* audit action of a write route, e.g. "user.create" */
+} http_route;
+
+typedef struct http_header {
+	const char *name, *value;
+	struct http_header *next;
+} http_header;
+
+struct http_req {
+	arena *a;
+	store *store;
+	const http_route *route;
+	int method;
+	const char *path;
+	const char *param[HTTP_MAX_PARAMS];
+	json_t *body;          /* HF_JSON_BODY: the parsed object */
+	const gz_user *user;   /* NULL on a public route */
+	const char *token;     /* the session token used (NULL on public routes) */
+	const char *client;    /* peer address */
+	void *conn;            /* struct MHD_Connection * */
+	const struct http_config *cfg;
+
+	int status;            /* reply status, 200 unless set */
+	json_t *reply;
+	gz_error err;
+	http_header *headers;  /* extra reply headers */
+
+	/* Audit of a write: filled by the handler, written by the dispatcher in the same
+	 * transaction. subject names the record ("user:12"), place its place code. */
+	const char *audit_subject;
+	const char *audit_place;
+	json_t *audit_detail;
+};
+
+/* The server's settings. */
+typedef struct http_config {
+	const char *listen;      /* "127.0.0.1:8080" */
+	const char *web_root;    /* directory of the built console, may be NULL */
+	unsigned threads;        /* pool size */
+	long session_ttl;        /* seconds */
+} http_config;
+
+/* Start serving in background threads; returns NULL (and fills e) on failure. */
+typedef struct http_server http_server;
+http_server *http_start(store *s, const http_config *cfg, gz_error *e);
+/* The port actually bound (useful with port 0). */
+unsigned http_port(const http_server *srv);
+void http_stop(http_server *srv);
+
+/* Routing (exposed for tests). Finds the route for method+path among every module's routes,
+ * filling params. GZ_E_NOT_FOUND when no pattern matches, GZ_E_METHOD when a pattern matches
+ * but not the method. */
+gz_err http_route_find(int method, const char *path, arena *a, const http_route **out,
+		       const char *params[HTTP_MAX_PARAMS]);
+int http_method_parse(const char *m);
+
+/* --- helpers for handlers --------------------------------------------------------------- */
+
+/* Query parameter name (decoded), NULL when absent. Invalid UTF-8 or more than maxchars
+ * characters fails with 400/422 naming the parameter. */
+gz_err http_query(http_req *r, const char *name, size_t maxchars, const char **out);
+/* ?limit= (default 50, 1..500) */
+gz_err http_query_limit(http_req *r, int *out);
+
+/* A field of a JSON body spec. */
+typedef struct {
+	const char *name;
+	int type;          /* JSON_STRING, JSON_INTEGER, JSON_TRUE (boolean), JSON_OBJECT, … */
+	bool required;
+	size_t maxchars;   /* strings: max characters (0: 1000) */
+} http_field;
+/* Check r->body against spec (terminated by {NULL}): unknown fields, missing required ones,
+ * wrong types, over-long or invalid strings. Fills r->err. */
+gz_err http_body_check(http_req *r, const http_field *spec);
+/* The string value of a body field, or NULL when absent/null. */
+const char *http_body_str(http_req *r, const char *name);
+
+/* Add a header to the reply (strings must live as long as the request). */
+void http_add_header(http_req *r, const char *name, const char *value);
+/* Set r->reply to {"items": items, "next_cursor": cursor|null}; takes items. */
+void http_reply_list(http_req *r, json_t *items, const char *next_cursor);
+/* Fill r->err and return code, for handlers: return http_fail(r, GZ_E_NOT_FOUND, …). */
+gz_err http_fail(http_req *r, gz_err code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The caller's scope range intersected with ?under=… (see scope_intersect). */
+gz_err http_scope_range(http_req *r, const char *under, gz_range *out);
+
+#endif

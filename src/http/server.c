@@ -1,0 +1,511 @@
+/* server.c — libmicrohttpd glue: request life cycle, the dispatcher that enforces each route's
+ * flags, error rendering, static files of the console. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "core/buf.h"
+#include "core/util.h"
+#include "http/http.h"
+#include "modules.h"
+
+#ifndef GZ_VERSION
+#define GZ_VERSION "0.1.0"
+#endif
+
+enum {
+	ARENA_CAP = 8 << 20,       /* per-request memory ceiling */
+	PUBLIC_BODY_MAX = 4096,    /* body limit when no route matched */
+	CONNECTION_TIMEOUT_S = 30,
+	CONNECTION_LIMIT = 1000,
+};
+
+struct http_server {
+	struct MHD_Daemon *d;
+	store *s;
+	http_config cfg;
+	unsigned port;
+	char web_root[PATH_MAX];
+	bool has_web;
+};
+
+struct conn_ctx {
+	arena *a;
+	gz_buf body;
+	int method;
+	bool api;
+	const http_route *route;
+	gz_err route_err;
+	const char *params[HTTP_MAX_PARAMS];
+	bool too_large, responded;
+};
+
+/* --- the system routes ------------------------------------------------------------------ */
+
+static gz_err health(http_req *r)
+{
+	r->reply = json_pack("{ss ss}", "status", "ok", "version", GZ_VERSION);
+	return GZ_OK;
+}
+
+static const http_route system_routes[] = {
+	{HTTP_GET, "/api/v1/health", health, HF_PUBLIC, 0, 0, NULL},
+	{0},
+};
+static const store_migration no_migrations[] = {{0}};
+const gz_module system_module = {"system", no_migrations, system_routes};
+
+/* --- replies ---------------------------------------------------------------------------- */
+
+static void common_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, int status, json_t *body, const http_header *extra)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	if (!text)
+		text = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"cannot render reply\"}}");
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	common_headers(resp);
+	for (const http_header *h = extra; h; h = h->next)
+		MHD_add_response_header(resp, h->name, h->value);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static json_t *error_json(const gz_error *e, gz_err code)
+{
+	const char *msg = e->message[0] ? e->message : gz_err_default_message(code);
+	json_t *err = json_pack("{ss ss}", "code", gz_err_word(code), "message", msg);
+	if (e->field[0])
+		json_object_set_new(err, "field", json_string(e->field));
+	return json_pack("{so}", "error", err);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, gz_err code, const gz_error *e, const http_header *extra)
+{
+	gz_error dflt = {0};
+	json_t *body = error_json(e ? e : &dflt, code);
+	enum MHD_Result ret = send_json(c, gz_err_status(code), body, extra);
+	json_decref(body);
+	return ret;
+}
+
+/* --- static files ----------------------------------------------------------------------- */
+
+static const char *content_type(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+		{".json", "application/json; charset=utf-8"}, {".map", "application/json; charset=utf-8"},
+		{".svg", "image/svg+xml"}, {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
+		{".gif", "image/gif"}, {".webp", "image/webp"}, {".ico", "image/x-icon"}, {".woff", "font/woff"},
+		{".woff2", "font/woff2"}, {".ttf", "font/ttf"}, {".txt", "text/plain; charset=utf-8"},
+		{".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{".csv", "text/csv; charset=utf-8"}, {".webmanifest", "application/manifest+json"},
+	};
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (dot && (!slash || dot > slash))
+		for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+			if (!strcasecmp(dot, types[i].ext))
+				return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Whether a decoded URL path is safe to map into the web root: absolute, no "." or ".."
+ * segment, no backslash or NUL, no empty segment. */
+static bool static_path_ok(const char *url)
+{
+	if (url[0] != '/' || strchr(url, '\\') || strlen(url) > 512)
+		return false;
+	const char *seg = url + 1;
+	while (*seg) {
+		const char *end = strchr(seg, '/');
+		size_t n = end ? (size_t)(end - seg) : strlen(seg);
+		if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.') || (n == 0 && end))
+			return false;
+		if (n > 0 && seg[0] == '.')
+			return false; /* no dot-files */
+		if (!end)
+			break;
+		seg = end + 1;
+	}
+	return true;
+}
+
+static enum MHD_Result serve_file(struct MHD_Connection *c, const char *file, bool immutable)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return MHD_NO;
+	struct stat sb;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return MHD_NO;
+	}
+	struct MHD_Response *resp = MHD_create_response_from_fd((size_t)sb.st_size, fd);
+	if (!resp) {
+		close(fd);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", content_type(file));
+	MHD_add_response_header(resp, "Cache-Control",
+				immutable ? "public, max-age=31536000, immutable" : "no-cache");
+	common_headers(resp);
+	if (strstr(file, ".html"))
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline';"
+					" font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result serve_static(http_server *srv, struct MHD_Connection *c, const char *url)
+{
+	gz_error e = {0};
+	if (!srv->has_web) {
+		gz_fail(&e, GZ_E_NOT_FOUND, NULL, "console not built: no web root");
+		return send_error(c, GZ_E_NOT_FOUND, &e, NULL);
+	}
+	if (!static_path_ok(url)) {
+		gz_fail(&e, GZ_E_NOT_FOUND, NULL, "path \"%.80s\" not found", url);
+		return send_error(c, GZ_E_NOT_FOUND, &e, NULL);
+	}
+	char file[PATH_MAX + 600];
+	const char *rel = strcmp(url, "/") ? url : "/index.html";
+	snprintf(file, sizeof file, "%s%s", srv->web_root, rel);
+	struct stat sb;
+	if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode))
+		if (serve_file(c, file, strncmp(url, "/assets/", 8) == 0) == MHD_YES)
+			return MHD_YES;
+	/* Client-side routes (/places/4228) get the console's index; missing files a 404. */
+	const char *last = strrchr(url, '/');
+	if (!strchr(last, '.')) {
+		snprintf(file, sizeof file, "%s/index.html", srv->web_root);
+		if (serve_file(c, file, false) == MHD_YES)
+			return MHD_YES;
+	}
+	gz_fail(&e, GZ_E_NOT_FOUND, NULL, "file \"%.80s\" not found", url);
+	return send_error(c, GZ_E_NOT_FOUND, &e, NULL);
+}
+
+/* --- dispatch --------------------------------------------------------------------------- */
+
+static const char *client_address(struct MHD_Connection *c, arena *a)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char buf[INET6_ADDRSTRLEN] = "?";
+	if (ci && ci->client_addr) {
+		if (ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, sizeof buf);
+		else if (ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf, sizeof buf);
+	}
+	return arena_strdup(a, buf);
+}
+
+static gz_err authenticate(http_req *r)
+{
+	const char *token = NULL;
+	bool cookie = false;
+	const char *authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+	if (authz && !strncasecmp(authz, "Bearer ", 7)) {
+		token = authz + 7;
+		while (*token == ' ')
+			token++;
+	} else {
+		token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "gz_session");
+		cookie = token != NULL;
+	}
+	if (!token || !*token)
+		return http_fail(r, GZ_E_UNAUTHORIZED, NULL, "not signed in: send a bearer token or the session cookie");
+	gz_user *u = arena_alloc(r->a, sizeof *u);
+	if (!u)
+		return http_fail(r, GZ_E_NOMEM, NULL, "out of memory");
+	gz_err rc = auth_session_user(r->store, token, u, &r->err);
+	if (rc)
+		return rc;
+	u->via_cookie = cookie;
+	r->user = u;
+	r->token = arena_strdup(r->a, token);
+	return GZ_OK;
+}
+
+static gz_err parse_body(http_req *r, const gz_buf *body)
+{
+	if (!body->len)
+		return http_fail(r, GZ_E_INVALID_JSON, NULL, "request body is empty: a json object is expected");
+	json_error_t je;
+	json_t *j = json_loadb(body->p, body->len, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		if (json_error_code(&je) == json_error_invalid_utf8)
+			return http_fail(r, GZ_E_INVALID_UTF8, NULL, "request body is not valid utf-8 near byte %d",
+					 je.position);
+		return http_fail(r, GZ_E_INVALID_JSON, NULL, "malformed json at line %d column %d: %s", je.line,
+				 je.column, je.text);
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return http_fail(r, GZ_E_INVALID_TYPE, NULL, "request body must be a json object");
+	}
+	r->body = j;
+	return GZ_OK;
+}
+
+static gz_err run_route(http_req *r, struct conn_ctx *cx)
+{
+	const http_route *rt = r->route;
+	gz_err rc;
+	if (!(rt->flags & HF_PUBLIC)) {
+		if ((rc = authenticate(r)))
+			return rc;
+		if (rt->roles && !(r->user->role & rt->roles))
+			return http_fail(r, GZ_E_FORBIDDEN, NULL, "role \"%s\" may not use %s",
+					 auth_role_word(r->user->role), rt->pattern);
+		/* SameSite=Strict already keeps other sites' requests cookie-less; the token makes a
+		 * forged write fail even where a browser ignores SameSite. */
+		if (r->user->via_cookie && r->method != HTTP_GET &&
+		    !auth_csrf_ok(r->user, MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token")))
+			return http_fail(r, GZ_E_CSRF, NULL, "missing or wrong X-CSRF-Token header");
+	}
+	if (rt->flags & HF_JSON_BODY) {
+		if ((rc = parse_body(r, &cx->body)))
+			return rc;
+	} else if (cx->body.len) {
+		return http_fail(r, GZ_E_BAD_REQUEST, NULL, "%s takes no request body", rt->pattern);
+	}
+	if (!(rt->flags & HF_WRITE))
+		return rt->handler(r);
+	if ((rc = store_write_begin(r->store, &r->err)))
+		return rc;
+	rc = rt->handler(r);
+	if (!rc) {
+		char *detail = r->audit_detail ? json_dumps(r->audit_detail, JSON_COMPACT) : NULL;
+		audit_entry en = {.actor_id = r->user ? r->user->id : 0,
+				  .actor = r->user ? r->user->username : "anonymous",
+				  .action = rt->action ? rt->action : rt->pattern,
+				  .subject = r->audit_subject,
+				  .place = r->audit_place,
+				  .detail = detail};
+		rc = audit_record(r->store, &en, &r->err);
+		free(detail);
+	}
+	if (rc) {
+		store_write_rollback(r->store);
+		return rc;
+	}
+	return store_write_commit(r->store, &r->err);
+}
+
+static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *c, struct conn_ctx *cx, const char *url)
+{
+	http_req r = {.a = cx->a, .store = srv->s, .cfg = &srv->cfg, .conn = c, .path = url,
+		      .method = cx->method, .status = 200, .route = cx->route};
+	memcpy(r.param, cx->params, sizeof r.param);
+	r.client = client_address(c, cx->a);
+	gz_err rc;
+	if (cx->route_err)
+		rc = http_fail(&r, cx->route_err, NULL, cx->route_err == GZ_E_METHOD ? "method not allowed on \"%.80s\""
+										    : "no route \"%.80s\"", url);
+	else
+		rc = run_route(&r, cx);
+	store_reset_all(srv->s);
+	if (store_in_write(srv->s)) /* a handler that returned inside its own transaction */
+		store_write_rollback(srv->s);
+	enum MHD_Result ret;
+	if (rc) {
+		if (gz_err_status(rc) >= 500)
+			gz_log(GZ_LOG_ERROR, "%s %s: %s", r.route ? r.route->pattern : "-", url, r.err.message);
+		ret = send_error(c, rc, &r.err, r.headers);
+	} else {
+		json_t *reply = r.reply ? r.reply : json_object();
+		ret = send_json(c, r.status, reply, r.headers);
+		if (!r.reply)
+			json_decref(reply);
+	}
+	json_decref(r.reply);
+	json_decref(r.body);
+	json_decref(r.audit_detail);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	http_server *srv = cls;
+	struct conn_ctx *cx = *con_cls;
+	if (!cx) {
+		cx = calloc(1, sizeof *cx);
+		if (!cx)
+			return MHD_NO;
+		cx->a = arena_new(ARENA_CAP);
+		if (!cx->a) {
+			free(cx);
+			return MHD_NO;
+		}
+		*con_cls = cx;
+		cx->method = http_method_parse(method);
+		cx->api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0;
+		size_t max = PUBLIC_BODY_MAX;
+		if (cx->api) {
+			cx->route_err = http_route_find(cx->method, url, cx->a, &cx->route, cx->params);
+			if (cx->route && cx->route->body_max)
+				max = cx->route->body_max;
+			else if (cx->route)
+				max = HTTP_BODY_DEFAULT;
+		}
+		buf_init(&cx->body, max);
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > max)
+			cx->too_large = true;
+		/* Respond on a later call: answering the first one closes keep-alive connections. */
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!cx->too_large && buf_append(&cx->body, upload, *upload_size) != 0)
+			cx->too_large = true;
+		*upload_size = 0;
+		if (cx->too_large && !cx->responded) {
+			/* Stop reading an oversized body at once; the connection closes after the reply. */
+			cx->responded = true;
+			gz_error e;
+			gz_fail(&e, GZ_E_TOO_LARGE, NULL, "request body larger than %zu bytes", cx->body.max);
+			return send_error(c, GZ_E_TOO_LARGE, &e, NULL);
+		}
+		return MHD_YES;
+	}
+	if (cx->responded)
+		return MHD_YES;
+	cx->responded = true;
+	if (cx->too_large) {
+		gz_error e;
+		gz_fail(&e, GZ_E_TOO_LARGE, NULL, "request body larger than %zu bytes", cx->body.max);
+		return send_error(c, GZ_E_TOO_LARGE, &e, NULL);
+	}
+	if (!cx->api) {
+		if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+			gz_error e;
+			gz_fail(&e, GZ_E_METHOD, NULL, "method \"%.10s\" not allowed on files", method);
+			return send_error(c, GZ_E_METHOD, &e, NULL);
+		}
+		return serve_static(srv, c, url);
+	}
+	return dispatch(srv, c, cx, url);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	struct conn_ctx *cx = *con_cls;
+	if (!cx)
+		return;
+	buf_release(&cx->body);
+	arena_free(cx->a);
+	free(cx);
+	*con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char line[512];
+	vsnprintf(line, sizeof line, fmt, ap);
+	size_t n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	gz_log(GZ_LOG_WARN, "http: %s", line);
+}
+
+http_server *http_start(store *s, const http_config *cfg, gz_error *e)
+{
+	http_server *srv = calloc(1, sizeof *srv);
+	if (!srv) {
+		gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+		return NULL;
+	}
+	srv->s = s;
+	srv->cfg = *cfg;
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	char host[64] = "127.0.0.1";
+	unsigned port = 8080;
+	const char *colon = strrchr(cfg->listen, ':');
+	if (colon) {
+		snprintf(host, sizeof host, "%.*s", (int)(colon - cfg->listen), cfg->listen);
+		port = (unsigned)strtoul(colon + 1, NULL, 10);
+	} else {
+		port = (unsigned)strtoul(cfg->listen, NULL, 10);
+	}
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof host, "127.0.0.1");
+	if (port > 65535 || inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+		gz_fail(e, GZ_E_INVALID_VALUE, "listen", "cannot listen on \"%s\": expected IPv4:PORT", cfg->listen);
+		free(srv);
+		return NULL;
+	}
+	sa.sin_port = htons((uint16_t)port);
+	if (cfg->web_root && realpath(cfg->web_root, srv->web_root)) {
+		char index[PATH_MAX + 16];
+		snprintf(index, sizeof index, "%s/index.html", srv->web_root);
+		srv->has_web = access(index, R_OK) == 0;
+	}
+	if (!srv->has_web)
+		gz_log(GZ_LOG_WARN, "no console at \"%s\": serving the API only (run make)",
+		       cfg->web_root ? cfg->web_root : "");
+	unsigned threads = cfg->threads ? cfg->threads : 4;
+	srv->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
+				  on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				  MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+				  srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_END);
+	if (!srv->d) {
+		gz_fail(e, GZ_E_IO, "listen", "cannot listen on \"%s\": %s", cfg->listen, strerror(errno));
+		free(srv);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : port;
+	return srv;
+}
+
+unsigned http_port(const http_server *srv)
+{
+	return srv->port;
+}
+
+void http_stop(http_server *srv)
+{
+	if (!srv)
+		return;
+	MHD_stop_daemon(srv->d);
+	free(srv);
+}

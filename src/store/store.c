@@ -1,0 +1,413 @@
+/* store.c — SQLite backend of the store interface: per-thread connections, statement cache,
+ * serialised writes, migrations. */
+#include "store/store.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/util.h"
+
+enum {
+	BUSY_TIMEOUT_MS = 10000,  /* cross-process wait for SQLite's lock */
+	WRITE_LOCK_WAIT_S = 10,   /* in-process wait for the write lock */
+};
+
+struct cached {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct conn {
+	store *owner;
+	sqlite3 *db;
+	struct cached *cache;
+	size_t ncache, capcache;
+	bool in_write;
+	struct conn *prev, *next;
+};
+
+struct store {
+	char *path;
+	pthread_key_t key;
+	pthread_mutex_t conns_mu; /* guards the list of connections */
+	struct conn *conns;
+	pthread_mutex_t write_mu; /* one writer at a time inside the process */
+};
+
+static void conn_close(struct conn *c)
+{
+	for (size_t i = 0; i < c->ncache; i++)
+		sqlite3_finalize(c->cache[i].st);
+	free(c->cache);
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+static void conn_unlink(store *s, struct conn *c)
+{
+	pthread_mutex_lock(&s->conns_mu);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&s->conns_mu);
+}
+
+static void conn_thread_exit(void *p)
+{
+	struct conn *c = p;
+	if (c->in_write) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		pthread_mutex_unlock(&c->owner->write_mu);
+	}
+	conn_unlink(c->owner, c);
+	conn_close(c);
+}
+
+static struct conn *conn_get(store *s)
+{
+	struct conn *c = pthread_getspecific(s->key);
+	if (c)
+		return c;
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->owner = s;
+	int rc = sqlite3_open_v2(s->path, &c->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		gz_log(GZ_LOG_ERROR, "cannot open database \"%s\": %s", s->path,
+		       c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sqlite3_close_v2(c->db);
+		free(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	/* WAL lets readers run beside the one writer. synchronous=FULL: an acknowledged write is
+	 * on disk even if the power fails (Debian's default, stated here on purpose). */
+	static const char *const pragmas =
+		"PRAGMA journal_mode=WAL;"
+		"PRAGMA synchronous=FULL;"
+		"PRAGMA foreign_keys=ON;"
+		"PRAGMA temp_store=MEMORY;"
+		"PRAGMA cache_size=-32000;"
+		"PRAGMA mmap_size=268435456;";
+	char *err = NULL;
+	if (sqlite3_exec(c->db, pragmas, NULL, NULL, &err) != SQLITE_OK) {
+		gz_log(GZ_LOG_ERROR, "cannot configure database \"%s\": %s", s->path, err ? err : "?");
+		sqlite3_free(err);
+		sqlite3_close_v2(c->db);
+		free(c);
+		return NULL;
+	}
+	pthread_setspecific(s->key, c);
+	pthread_mutex_lock(&s->conns_mu);
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	s->conns = c;
+	pthread_mutex_unlock(&s->conns_mu);
+	return c;
+}
+
+gz_err store_open(store **out, const char *path, gz_error *e)
+{
+	store *s = calloc(1, sizeof *s);
+	if (!s)
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory opening the store");
+	s->path = strdup(path);
+	if (!s->path) {
+		free(s);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory opening the store");
+	}
+	pthread_key_create(&s->key, conn_thread_exit);
+	pthread_mutex_init(&s->conns_mu, NULL);
+	pthread_mutex_init(&s->write_mu, NULL);
+	if (!conn_get(s)) {
+		store_close(s);
+		return gz_fail(e, GZ_E_IO, NULL, "cannot open database \"%s\"", path);
+	}
+	gz_err rc = store_exec(s,
+			       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+			       "CREATE TABLE IF NOT EXISTS schema_migrations("
+			       " module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+			       " applied_at INTEGER NOT NULL, PRIMARY KEY(module, version));",
+			       e);
+	if (rc) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return GZ_OK;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	struct conn *mine = pthread_getspecific(s->key);
+	if (mine)
+		pthread_setspecific(s->key, NULL);
+	pthread_mutex_lock(&s->conns_mu);
+	struct conn *c = s->conns;
+	s->conns = NULL;
+	pthread_mutex_unlock(&s->conns_mu);
+	/* Connections of threads that already ended were closed by the key destructor. */
+	while (c) {
+		struct conn *n = c->next;
+		conn_close(c);
+		c = n;
+	}
+	pthread_key_delete(s->key);
+	pthread_mutex_destroy(&s->conns_mu);
+	pthread_mutex_destroy(&s->write_mu);
+	free(s->path);
+	free(s);
+}
+
+const char *store_path(const store *s)
+{
+	return s->path;
+}
+
+sqlite3 *store_db(store *s)
+{
+	struct conn *c = conn_get(s);
+	return c ? c->db : NULL;
+}
+
+sqlite3_stmt *store_stmt(store *s, const char *sql)
+{
+	struct conn *c = conn_get(s);
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < c->ncache; i++) {
+		if (c->cache[i].sql == sql) {
+			sqlite3_stmt *st = c->cache[i].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		gz_log(GZ_LOG_ERROR, "cannot prepare statement: %s: %.120s", sqlite3_errmsg(c->db), sql);
+		return NULL;
+	}
+	if (c->ncache == c->capcache) {
+		size_t cap = c->capcache ? c->capcache * 2 : 32;
+		struct cached *n = realloc(c->cache, cap * sizeof *n);
+		if (!n) {
+			sqlite3_finalize(st);
+			return NULL;
+		}
+		c->cache = n;
+		c->capcache = cap;
+	}
+	c->cache[c->ncache].sql = sql;
+	c->cache[c->ncache].st = st;
+	c->ncache++;
+	return st;
+}
+
+void store_reset_all(store *s)
+{
+	struct conn *c = pthread_getspecific(s->key);
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->ncache; i++)
+		sqlite3_reset(c->cache[i].st);
+}
+
+int store_bind_range(sqlite3_stmt *st, int lo_idx, const gz_range *r)
+{
+	int rc = sqlite3_bind_text(st, lo_idx, r->lo, -1, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, lo_idx + 1, r->hi, -1, SQLITE_TRANSIENT);
+	return rc;
+}
+
+int store_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+const char *store_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}
+
+gz_err store_fail(store *s, int rc, gz_error *e, const char *what)
+{
+	sqlite3 *db = store_db(s);
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	int prim = rc & 0xff;
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return gz_fail(e, GZ_E_UNAVAILABLE, NULL, "database busy while %s", what);
+	if (prim == SQLITE_CONSTRAINT)
+		return gz_fail(e, GZ_E_CONFLICT, NULL, "%s conflicts with existing data: %s", what, msg);
+	gz_log(GZ_LOG_ERROR, "database error while %s: %s", what, msg);
+	return gz_fail(e, GZ_E_INTERNAL, NULL, "database error while %s", what);
+}
+
+gz_err store_exec(store *s, const char *sql, gz_error *e)
+{
+	sqlite3 *db = store_db(s);
+	if (!db)
+		return gz_fail(e, GZ_E_IO, NULL, "cannot open database \"%s\"", s->path);
+	char *err = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		gz_log(GZ_LOG_ERROR, "sql failed: %s", err ? err : sqlite3_errstr(rc));
+		sqlite3_free(err);
+		return store_fail(s, rc, e, "executing sql");
+	}
+	return GZ_OK;
+}
+
+gz_err store_write_begin(store *s, gz_error *e)
+{
+	struct conn *c = conn_get(s);
+	if (!c)
+		return gz_fail(e, GZ_E_IO, NULL, "cannot open database \"%s\"", s->path);
+	if (c->in_write)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "write transaction already open");
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WRITE_LOCK_WAIT_S;
+	int lr = pthread_mutex_timedlock(&s->write_mu, &until);
+	if (lr == ETIMEDOUT)
+		return gz_fail(e, GZ_E_UNAVAILABLE, NULL, "database busy: waited %d s for the write lock",
+			       WRITE_LOCK_WAIT_S);
+	if (lr != 0)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot take the write lock");
+	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		pthread_mutex_unlock(&s->write_mu);
+		return store_fail(s, rc, e, "beginning a write");
+	}
+	c->in_write = true;
+	return GZ_OK;
+}
+
+gz_err store_write_commit(store *s, gz_error *e)
+{
+	struct conn *c = conn_get(s);
+	if (!c || !c->in_write)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "commit without a write transaction");
+	/* Statements still stepping would keep the commit from completing cleanly. */
+	store_reset_all(s);
+	int rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	gz_err out = GZ_OK;
+	if (rc != SQLITE_OK) {
+		out = store_fail(s, rc, e, "committing a write");
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	c->in_write = false;
+	pthread_mutex_unlock(&s->write_mu);
+	return out;
+}
+
+void store_write_rollback(store *s)
+{
+	struct conn *c = pthread_getspecific(s->key);
+	if (!c || !c->in_write)
+		return;
+	store_reset_all(s);
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	c->in_write = false;
+	pthread_mutex_unlock(&s->write_mu);
+}
+
+bool store_in_write(store *s)
+{
+	struct conn *c = pthread_getspecific(s->key);
+	return c && c->in_write;
+}
+
+gz_err store_migrate(store *s, const char *module, const store_migration *m, gz_error *e)
+{
+	for (; m->version; m++) {
+		sqlite3_stmt *st = store_stmt(s, "SELECT 1 FROM schema_migrations WHERE module=?1 AND version=?2");
+		if (!st)
+			return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read schema_migrations");
+		sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, m->version);
+		int done = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (done)
+			continue;
+		gz_err rc = store_write_begin(s, e);
+		if (rc)
+			return rc;
+		rc = store_exec(s, m->sql, e);
+		if (!rc) {
+			st = store_stmt(s, "INSERT INTO schema_migrations(module, version, name, applied_at)"
+					   " VALUES(?1, ?2, ?3, ?4)");
+			sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, m->version);
+			sqlite3_bind_text(st, 3, m->name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, gz_now());
+			int sr = sqlite3_step(st);
+			if (sr != SQLITE_DONE)
+				rc = store_fail(s, sr, e, "recording a migration");
+		}
+		if (rc) {
+			store_write_rollback(s);
+			gz_log(GZ_LOG_ERROR, "migration %s/%d \"%s\" failed", module, m->version, m->name);
+			return rc;
+		}
+		rc = store_write_commit(s, e);
+		if (rc)
+			return rc;
+		gz_log(GZ_LOG_DEBUG, "applied migration %s/%d %s", module, m->version, m->name);
+	}
+	return GZ_OK;
+}
+
+bool store_meta_get(store *s, const char *key, char *out, size_t n)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT value FROM meta WHERE key=?1");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		snprintf(out, n, "%s", store_col_text(st, 0));
+	sqlite3_reset(st);
+	return found;
+}
+
+gz_err store_meta_set(store *s, const char *key, const char *value, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO meta(key, value) VALUES(?1, ?2)"
+					 " ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot write meta");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "writing meta");
+}
+
+void store_bulk_mode(store *s, bool on)
+{
+	/* A bulk load is still one transaction that is committed durably; a larger page cache
+	 * only keeps the B-tree pages in memory while it grows. */
+	if (on)
+		store_exec(s, "PRAGMA cache_size=-262144", NULL);
+	else
+		store_exec(s, "PRAGMA cache_size=-32000", NULL);
+}

@@ -1,0 +1,84 @@
+/* store.h — the one interface to the database. All SQL of gongzhi goes through it.
+ *
+ * Model: one store per data directory; each thread gets its own SQLite connection, opened
+ * lazily on first use and closed when the thread ends or the store closes. Statements are
+ * prepared once per connection and cached by the address of their SQL text, which must
+ * therefore be a string literal (static storage). Writes are serialised inside the process by
+ * one write lock and across processes by SQLite's own lock with a bounded wait, so a writer
+ * queues rather than failing; each write is one transaction and is acknowledged only after
+ * COMMIT returned (synchronous=FULL: on disk, not just in the OS cache).
+ *
+ * SQLite is the backend today; PostgreSQL will implement the same functions. */
+#ifndef GZ_STORE_H
+#define GZ_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/scope.h"
+
+typedef struct store store;
+
+/* One numbered schema change of a module. Versions start at 1 and never change once landed. */
+typedef struct {
+	int version;
+	const char *name;
+	const char *sql;
+} store_migration;
+
+/* Open (creating when missing) the database file at path. *out is owned by the caller and
+ * freed with store_close. */
+gz_err store_open(store **out, const char *path, gz_error *e);
+/* Close every connection still open and free the store. Call after worker threads ended. */
+void store_close(store *s);
+const char *store_path(const store *s);
+
+/* This thread's connection; NULL when it cannot be opened (logged). */
+sqlite3 *store_db(store *s);
+
+/* A cached prepared statement for a literal sql, reset and with bindings cleared; NULL on a
+ * preparation error (logged: it is a programming error). The statement stays owned by the
+ * store; callers step it and may reset it, never finalize it. */
+sqlite3_stmt *store_stmt(store *s, const char *sql);
+/* Reset every cached statement of this thread, ending any read snapshot they held. The HTTP
+ * layer calls it at the end of each request. */
+void store_reset_all(store *s);
+
+/* Bind a scope range to parameters lo and hi of stmt (the shared way of filtering by place). */
+int store_bind_range(sqlite3_stmt *st, int lo_idx, const gz_range *r);
+/* Bind text that may be NULL. */
+int store_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* Column text as a C string ("" for NULL). The pointer lives until the next step/reset. */
+const char *store_col_text(sqlite3_stmt *st, int col);
+
+/* Begin a write transaction: takes the process write lock (waiting at most a bounded time)
+ * then BEGIN IMMEDIATE. GZ_E_UNAVAILABLE if the wait ran out. Not re-entrant. */
+gz_err store_write_begin(store *s, gz_error *e);
+/* COMMIT and release the write lock. On failure the transaction is rolled back. */
+gz_err store_write_commit(store *s, gz_error *e);
+/* ROLLBACK (if a transaction is open) and release the write lock. Safe to call twice. */
+void store_write_rollback(store *s);
+/* Whether this thread holds the write transaction. */
+bool store_in_write(store *s);
+
+/* Fill *e from this thread's last SQLite error; what names the operation. Returns the mapped
+ * code: BUSY -> GZ_E_UNAVAILABLE, CONSTRAINT -> GZ_E_CONFLICT, otherwise GZ_E_INTERNAL. */
+gz_err store_fail(store *s, int rc, gz_error *e, const char *what);
+
+/* Apply the migrations of module that are not yet recorded, each in its own transaction.
+ * migrations ends with an entry whose version is 0. */
+gz_err store_migrate(store *s, const char *module, const store_migration *migrations, gz_error *e);
+
+/* Execute SQL without results (DDL, pragmas) on this thread's connection. */
+gz_err store_exec(store *s, const char *sql, gz_error *e);
+
+/* Key/value metadata (meta table, created by the store itself). Returns false if absent. */
+bool store_meta_get(store *s, const char *key, char *out, size_t n);
+gz_err store_meta_set(store *s, const char *key, const char *value, gz_error *e);
+
+/* Tuning knobs for bulk loads on this thread's connection. */
+void store_bulk_mode(store *s, bool on);
+
+#endif
