@@ -247,12 +247,12 @@ gz_err places_search(store *s, const char *q, const gz_range *range, place_level
 			return rc;
 		left -= visited;
 		if (more) {
-			snprintf(next_cursor, 24, "%d:%s", lv, last);
+			snprintf(next_cursor, 24, "%c:%s", (char)('0' + lv), last);
 			return GZ_OK;
 		}
 		if (left == 0 && lv + 1 < PL__COUNT)
 			/* The page filled exactly at the end of a level; deeper levels may hold more. */
-			snprintf(next_cursor, 24, "%d:", lv + 1);
+			snprintf(next_cursor, 24, "%c:", (char)('0' + lv + 1));
 	}
 	return GZ_OK;
 }
