@@ -78,7 +78,7 @@ gz_err http_body_check(http_req *r, const http_field *spec)
 		while (f->name && strcmp(f->name, key))
 			f++;
 		if (!f->name)
-			return http_fail(r, GZ_E_UNKNOWN_FIELD, arena_strndup(r->a, key, 60),
+			return http_fail(r, GZ_E_UNKNOWN_FIELD, arena_strndup(r->a, key, strnlen(key, 60)),
 					 "unknown field \"%.60s\"", key);
 	}
 	for (const http_field *f = spec; f->name; f++) {

@@ -383,22 +383,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		buf_init(&cx->body, max);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > max)
-			cx->too_large = true;
-		/* Respond on a later call: answering the first one closes keep-alive connections. */
+		if (cl && strtoull(cl, NULL, 10) > max) {
+			/* Refuse a declared oversized body before reading it. libmicrohttpd accepts a
+			 * reply only before the upload starts or after it ends; this one closes the
+			 * connection, which is what we want for a body we will not read. */
+			cx->too_large = cx->responded = true;
+			gz_error e;
+			gz_fail(&e, GZ_E_TOO_LARGE, NULL, "request body larger than %zu bytes", max);
+			return send_error(c, GZ_E_TOO_LARGE, &e, NULL);
+		}
+		/* Otherwise respond on a later call: answering the first one closes keep-alive
+		 * connections. */
 		return MHD_YES;
 	}
 	if (*upload_size) {
+		/* A chunked body that grows past the limit is drained without being kept, and
+		 * refused once it has ended. */
 		if (!cx->too_large && buf_append(&cx->body, upload, *upload_size) != 0)
 			cx->too_large = true;
 		*upload_size = 0;
-		if (cx->too_large && !cx->responded) {
-			/* Stop reading an oversized body at once; the connection closes after the reply. */
-			cx->responded = true;
-			gz_error e;
-			gz_fail(&e, GZ_E_TOO_LARGE, NULL, "request body larger than %zu bytes", cx->body.max);
-			return send_error(c, GZ_E_TOO_LARGE, &e, NULL);
-		}
 		return MHD_YES;
 	}
 	if (cx->responded)
