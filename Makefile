@@ -28,11 +28,13 @@ setup: build/.setup-done
 
 build/obj/%.o: src/%.c $(shell find src -name '*.h') | build/.setup-done
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
 build/asan/obj/%.o: src/%.c $(shell find src -name '*.h') | build/.setup-done
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
+	@echo "  CC asan $<"
+	@$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 
 build/gongzhi: $(OBJ) build/obj/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
@@ -48,7 +50,8 @@ web: web/dist/index.html
 # Unit tests: one cmocka binary per module, built with the sanitizers.
 build/asan/test_%: tests/unit/test_%.c tests/unit/testkit.c $(AOBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit -o $@ $< tests/unit/testkit.c $(AOBJ) $(LIBS) -lcmocka
+	@echo "  LD      $@"
+	@$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -Itests/unit -o $@ $< tests/unit/testkit.c $(AOBJ) $(LIBS) -lcmocka
 
 unit: $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t || exit 1; done
@@ -58,7 +61,7 @@ api: build/asan/gongzhi
 	GZ_BIN=build/asan/gongzhi node --test --test-concurrency=1 tests/api/
 
 e2e: build/asan/gongzhi web/dist/index.html
-	GZ_BIN=build/asan/gongzhi node --test tests/e2e/run.test.js
+	GZ_BIN=build/asan/gongzhi node tests/e2e/serve.js
 
 test: unit api e2e
 	@echo "make test: unit, api and browser tests passed"

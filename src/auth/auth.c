@@ -266,6 +266,60 @@ gz_err auth_user_create(store *s, const char *actor, const char *username, const
 
 /* --- sessions --------------------------------------------------------------------------- */
 
+/* Recently resolved sessions, so that a burst of requests does not hit the database for each.
+ * An entry is trusted for SESSION_CACHE_S seconds at most; logout in this process removes it at
+ * once, and expiry is checked on every use. (A user disabled by another process is refused
+ * within SESSION_CACHE_S.) */
+enum { SESSION_CACHE_SLOTS = 1024, SESSION_CACHE_S = 5 };
+static struct {
+	pthread_mutex_t mu;
+	struct {
+		unsigned char hash[32];
+		int64_t cached_at;
+		gz_user user;
+	} slot[SESSION_CACHE_SLOTS];
+} scache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static size_t scache_index(const unsigned char h[32])
+{
+	size_t i;
+	memcpy(&i, h, sizeof i);
+	return i % SESSION_CACHE_SLOTS;
+}
+
+static bool scache_get(const unsigned char h[32], int64_t now, gz_user *out)
+{
+	size_t i = scache_index(h);
+	bool hit = false;
+	pthread_mutex_lock(&scache.mu);
+	if (scache.slot[i].cached_at && now - scache.slot[i].cached_at < SESSION_CACHE_S &&
+	    !memcmp(scache.slot[i].hash, h, 32)) {
+		*out = scache.slot[i].user;
+		hit = true;
+	}
+	pthread_mutex_unlock(&scache.mu);
+	return hit;
+}
+
+static void scache_put(const unsigned char h[32], int64_t now, const gz_user *u)
+{
+	size_t i = scache_index(h);
+	pthread_mutex_lock(&scache.mu);
+	memcpy(scache.slot[i].hash, h, 32);
+	scache.slot[i].cached_at = now;
+	scache.slot[i].user = *u;
+	pthread_mutex_unlock(&scache.mu);
+}
+
+static void scache_drop(const unsigned char h[32])
+{
+	size_t i = scache_index(h);
+	pthread_mutex_lock(&scache.mu);
+	if (!memcmp(scache.slot[i].hash, h, 32))
+		scache.slot[i].cached_at = 0;
+	pthread_mutex_unlock(&scache.mu);
+}
+
 static void token_hash(const char *token, unsigned char out[32])
 {
 	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
@@ -377,6 +431,12 @@ gz_err auth_session_user(store *s, const char *token, gz_user *out, gz_error *e)
 		return gz_fail(e, GZ_E_UNAUTHORIZED, NULL, "session token is not valid");
 	unsigned char h[32];
 	token_hash(token, h);
+	int64_t now = gz_now();
+	if (scache_get(h, now, out)) {
+		if (out->session_expires <= now)
+			return gz_fail(e, GZ_E_SESSION_EXPIRED, NULL, "session expired, sign in again");
+		return GZ_OK;
+	}
 	sqlite3_stmt *st = store_stmt(s, "SELECT s.expires_at, s.csrf_hash, u.id, u.username, u.display_name,"
 					 " u.role, u.scope_code, u.disabled"
 					 " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash=?1");
@@ -403,6 +463,7 @@ gz_err auth_session_user(store *s, const char *token, gz_user *out, gz_error *e)
 	out->role = auth_role_parse(store_col_text(st, 5));
 	snprintf(out->scope, sizeof out->scope, "%s", store_col_text(st, 6));
 	sqlite3_reset(st);
+	scache_put(h, now, out);
 	return GZ_OK;
 }
 
@@ -425,5 +486,6 @@ gz_err auth_logout(store *s, const char *token, gz_error *e)
 	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	scache_drop(h);
 	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "ending the session");
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { BLOCK_MIN = 8192, ALIGN = 16 };
+enum { BLOCK_MIN = 16384, ALIGN = 16 };
 
 struct block {
 	struct block *next;
@@ -47,6 +47,26 @@ void arena_free(arena *a)
 		b = n;
 	}
 	free(a);
+}
+
+void arena_reset(arena *a)
+{
+	if (!a)
+		return;
+	for (struct defer *d = a->defers; d; d = d->next)
+		d->fn(d->p);
+	a->defers = NULL;
+	/* Keep the oldest block (the last in the chain): it is the one every request needs. */
+	struct block *b = a->head;
+	while (b && b->next) {
+		struct block *n = b->next;
+		free(b);
+		b = n;
+	}
+	a->head = b;
+	if (b)
+		b->used = 0;
+	a->total = 0;
 }
 
 void *arena_alloc(arena *a, size_t n)

@@ -28,6 +28,10 @@ char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf,
  * called at once so that the resource is never leaked). */
 int arena_defer(arena *a, void (*fn)(void *), void *p);
 
+/* Run deferred cleanups and forget every allocation, keeping the first block for reuse: a
+ * worker thread recycles one arena across requests instead of asking malloc each time. */
+void arena_reset(arena *a);
+
 /* Bytes handed out so far (for tests and limits). */
 size_t arena_used(const arena *a);
 

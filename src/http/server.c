@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,44 @@ struct conn_ctx {
 	bool too_large, responded;
 };
 
+/* One spare arena per worker thread: a connection is served by one pool thread, so the
+ * arena a request frees is the one the next request on this thread takes. A thread-specific
+ * key (not _Thread_local) so that the spare is freed when the thread ends. */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spare_free(void *p)
+{
+	arena_free(p);
+}
+
+static void spare_init(void)
+{
+	pthread_key_create(&spare_key, spare_free);
+}
+
+static arena *arena_take(void)
+{
+	pthread_once(&spare_once, spare_init);
+	arena *a = pthread_getspecific(spare_key);
+	if (a) {
+		pthread_setspecific(spare_key, NULL);
+		return a;
+	}
+	return arena_new(ARENA_CAP);
+}
+
+static void arena_give(arena *a)
+{
+	pthread_once(&spare_once, spare_init);
+	if (!pthread_getspecific(spare_key)) {
+		arena_reset(a);
+		pthread_setspecific(spare_key, a);
+	} else {
+		arena_free(a);
+	}
+}
+
 /* --- the system routes ------------------------------------------------------------------ */
 
 static gz_err health(http_req *r)
@@ -73,17 +112,34 @@ static void common_headers(struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *c, int status, json_t *body, const http_header *extra)
+/* Render body into the request's arena (or malloc when a is NULL) and queue it. The arena
+ * outlives the reply: it is recycled only when libmicrohttpd reports the request complete. */
+static enum MHD_Result send_json(struct MHD_Connection *c, arena *a, int status, json_t *body,
+				 const http_header *extra)
 {
-	char *text = json_dumps(body, JSON_COMPACT);
-	if (!text)
-		text = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"cannot render reply\"}}");
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(text);
-		return MHD_NO;
+	static const char fallback[] = "{\"error\":{\"code\":\"internal\",\"message\":\"cannot render reply\"}}";
+	/* Most replies fit the first guess; a larger one is rendered again at its exact size. */
+	size_t cap = 4096;
+	char *text = a ? arena_alloc(a, cap) : malloc(cap);
+	size_t len = text ? json_dumpb(body, text, cap, JSON_COMPACT) : 0;
+	if (text && len > cap) {
+		if (!a)
+			free(text);
+		cap = len;
+		text = a ? arena_alloc(a, cap) : malloc(cap);
+		len = text ? json_dumpb(body, text, cap, JSON_COMPACT) : 0;
 	}
+	struct MHD_Response *resp;
+	if (!text || len == 0 || len > cap) {
+		if (text && !a)
+			free(text);
+		resp = MHD_create_response_from_buffer(sizeof fallback - 1, (void *)fallback, MHD_RESPMEM_PERSISTENT);
+		status = 500;
+	} else {
+		resp = MHD_create_response_from_buffer(len, text, a ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
+	}
+	if (!resp)
+		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	common_headers(resp);
@@ -103,11 +159,12 @@ static json_t *error_json(const gz_error *e, gz_err code)
 	return json_pack("{so}", "error", err);
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, gz_err code, const gz_error *e, const http_header *extra)
+static enum MHD_Result send_error(struct MHD_Connection *c, arena *a, gz_err code, const gz_error *e,
+				  const http_header *extra)
 {
 	gz_error dflt = {0};
 	json_t *body = error_json(e ? e : &dflt, code);
-	enum MHD_Result ret = send_json(c, gz_err_status(code), body, extra);
+	enum MHD_Result ret = send_json(c, a, gz_err_status(code), body, extra);
 	json_decref(body);
 	return ret;
 }
@@ -191,11 +248,11 @@ static enum MHD_Result serve_static(http_server *srv, struct MHD_Connection *c, 
 	gz_error e = {0};
 	if (!srv->has_web) {
 		gz_fail(&e, GZ_E_NOT_FOUND, NULL, "console not built: no web root");
-		return send_error(c, GZ_E_NOT_FOUND, &e, NULL);
+		return send_error(c, NULL, GZ_E_NOT_FOUND, &e, NULL);
 	}
 	if (!static_path_ok(url)) {
 		gz_fail(&e, GZ_E_NOT_FOUND, NULL, "path \"%.80s\" not found", url);
-		return send_error(c, GZ_E_NOT_FOUND, &e, NULL);
+		return send_error(c, NULL, GZ_E_NOT_FOUND, &e, NULL);
 	}
 	char file[PATH_MAX + 600];
 	const char *rel = strcmp(url, "/") ? url : "/index.html";
@@ -212,7 +269,7 @@ static enum MHD_Result serve_static(http_server *srv, struct MHD_Connection *c, 
 			return MHD_YES;
 	}
 	gz_fail(&e, GZ_E_NOT_FOUND, NULL, "file \"%.80s\" not found", url);
-	return send_error(c, GZ_E_NOT_FOUND, &e, NULL);
+	return send_error(c, NULL, GZ_E_NOT_FOUND, &e, NULL);
 }
 
 /* --- dispatch --------------------------------------------------------------------------- */
@@ -283,7 +340,11 @@ static gz_err run_route(http_req *r, struct conn_ctx *cx)
 	const http_route *rt = r->route;
 	gz_err rc;
 	if (!(rt->flags & HF_PUBLIC)) {
-		if ((rc = authenticate(r)))
+		store_read_begin(r->store);
+		rc = authenticate(r);
+		if (rc || (rt->flags & HF_WRITE))
+			store_read_end(r->store);
+		if (rc)
 			return rc;
 		if (rt->roles && !(r->user->role & rt->roles))
 			return http_fail(r, GZ_E_FORBIDDEN, NULL, "role \"%s\" may not use %s",
@@ -300,8 +361,12 @@ static gz_err run_route(http_req *r, struct conn_ctx *cx)
 	} else if (cx->body.len) {
 		return http_fail(r, GZ_E_BAD_REQUEST, NULL, "%s takes no request body", rt->pattern);
 	}
-	if (!(rt->flags & HF_WRITE))
-		return rt->handler(r);
+	if (!(rt->flags & HF_WRITE)) {
+		store_read_begin(r->store);
+		rc = rt->handler(r);
+		store_read_end(r->store);
+		return rc;
+	}
 	if ((rc = store_write_begin(r->store, &r->err)))
 		return rc;
 	rc = rt->handler(r);
@@ -335,6 +400,7 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *c, stru
 										    : "no route \"%.80s\"", url);
 	else
 		rc = run_route(&r, cx);
+	store_read_end(srv->s);
 	store_reset_all(srv->s);
 	if (store_in_write(srv->s)) /* a handler that returned inside its own transaction */
 		store_write_rollback(srv->s);
@@ -342,10 +408,10 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *c, stru
 	if (rc) {
 		if (gz_err_status(rc) >= 500)
 			gz_log(GZ_LOG_ERROR, "%s %s: %s", r.route ? r.route->pattern : "-", url, r.err.message);
-		ret = send_error(c, rc, &r.err, r.headers);
+		ret = send_error(c, cx->a, rc, &r.err, r.headers);
 	} else {
 		json_t *reply = r.reply ? r.reply : json_object();
-		ret = send_json(c, r.status, reply, r.headers);
+		ret = send_json(c, cx->a, r.status, reply, r.headers);
 		if (!r.reply)
 			json_decref(reply);
 	}
@@ -365,7 +431,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		cx = calloc(1, sizeof *cx);
 		if (!cx)
 			return MHD_NO;
-		cx->a = arena_new(ARENA_CAP);
+		cx->a = arena_take();
 		if (!cx->a) {
 			free(cx);
 			return MHD_NO;
@@ -390,7 +456,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			cx->too_large = cx->responded = true;
 			gz_error e;
 			gz_fail(&e, GZ_E_TOO_LARGE, NULL, "request body larger than %zu bytes", max);
-			return send_error(c, GZ_E_TOO_LARGE, &e, NULL);
+			return send_error(c, cx->a, GZ_E_TOO_LARGE, &e, NULL);
 		}
 		/* Otherwise respond on a later call: answering the first one closes keep-alive
 		 * connections. */
@@ -410,13 +476,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (cx->too_large) {
 		gz_error e;
 		gz_fail(&e, GZ_E_TOO_LARGE, NULL, "request body larger than %zu bytes", cx->body.max);
-		return send_error(c, GZ_E_TOO_LARGE, &e, NULL);
+		return send_error(c, cx->a, GZ_E_TOO_LARGE, &e, NULL);
 	}
 	if (!cx->api) {
 		if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 			gz_error e;
 			gz_fail(&e, GZ_E_METHOD, NULL, "method \"%.10s\" not allowed on files", method);
-			return send_error(c, GZ_E_METHOD, &e, NULL);
+			return send_error(c, cx->a, GZ_E_METHOD, &e, NULL);
 		}
 		return serve_static(srv, c, url);
 	}
@@ -432,7 +498,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	if (!cx)
 		return;
 	buf_release(&cx->body);
-	arena_free(cx->a);
+	arena_give(cx->a);
 	free(cx);
 	*con_cls = NULL;
 }

@@ -138,16 +138,32 @@ static gz_err places_list(http_req *r)
 /* GET /api/v1/places/{code} */
 static gz_err places_show(http_req *r)
 {
-	place p;
-	gz_err rc = places_get(r->store, r->param[0], &p, &r->err);
+	place path[PL__COUNT];
+	int n;
+	gz_err rc = places_path(r->store, r->param[0], path, &n, &r->err);
 	if (rc)
 		return rc;
-	json_t *j = place_json(r, &p);
-	json_object_set_new(j, "path", path_json(r, p.code));
-	json_object_set_new(j, "counts", counts_json(r, p.code));
-	json_object_set_new(j, "child_count", json_integer(places_child_count(r->store, p.code, p.level)));
-	if (p.level == PL_TOWNSHIP)
-		json_object_set_new(j, "is_street", json_boolean(places_is_street(p.code)));
+	const place *p = &path[n - 1];
+	json_t *j = place_json(r, p);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{ss ss ss}", "code", path[i].code, "name", path[i].name, "level",
+						     places_level_word(path[i].level)));
+	json_object_set_new(j, "path", arr);
+	int64_t counts[PL__COUNT];
+	if ((rc = places_counts(r->store, p->code, counts, &r->err))) {
+		json_decref(j);
+		return rc;
+	}
+	json_t *co = json_object();
+	for (int lv = p->level + 1; lv < PL__COUNT; lv++)
+		/* Grids and buildings are shown once the registry lays them out. */
+		if (lv <= PL_VILLAGE || counts[lv] > 0)
+			json_object_set_new(co, places_level_word((place_level)lv), json_integer(counts[lv]));
+	json_object_set_new(j, "counts", co);
+	json_object_set_new(j, "child_count", json_integer(p->level + 1 < PL__COUNT ? counts[p->level + 1] : 0));
+	if (p->level == PL_TOWNSHIP)
+		json_object_set_new(j, "is_street", json_boolean(places_is_street(p->code)));
 	r->reply = j;
 	return GZ_OK;
 }

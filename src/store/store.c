@@ -282,6 +282,9 @@ gz_err store_write_begin(store *s, gz_error *e)
 		return gz_fail(e, GZ_E_IO, NULL, "cannot open database \"%s\"", s->path);
 	if (c->in_write)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "write transaction already open");
+	/* A read snapshot held by this thread would turn BEGIN IMMEDIATE into an error: a write
+	 * starts from the newest state anyway. */
+	store_read_end(s);
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += WRITE_LOCK_WAIT_S;
@@ -328,6 +331,29 @@ void store_write_rollback(store *s)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	c->in_write = false;
 	pthread_mutex_unlock(&s->write_mu);
+}
+
+void store_read_begin(store *s)
+{
+	struct conn *c = conn_get(s);
+	if (!c || c->in_write || !sqlite3_get_autocommit(c->db))
+		return;
+	sqlite3_stmt *st = store_stmt(s, "BEGIN");
+	if (st)
+		sqlite3_step(st);
+}
+
+void store_read_end(store *s)
+{
+	struct conn *c = pthread_getspecific(s->key);
+	if (!c || c->in_write || sqlite3_get_autocommit(c->db))
+		return;
+	store_reset_all(s);
+	sqlite3_stmt *st = store_stmt(s, "COMMIT");
+	if (st && sqlite3_step(st) != SQLITE_DONE)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	if (st)
+		sqlite3_reset(st);
 }
 
 bool store_in_write(store *s)

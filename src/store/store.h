@@ -60,6 +60,11 @@ gz_err store_write_begin(store *s, gz_error *e);
 gz_err store_write_commit(store *s, gz_error *e);
 /* ROLLBACK (if a transaction is open) and release the write lock. Safe to call twice. */
 void store_write_rollback(store *s);
+/* Open a read transaction on this thread's connection: every query until store_read_end sees
+ * one snapshot, and SQLite takes its file locks once instead of once per statement (which
+ * dominated a request's cost). No-op inside a write. */
+void store_read_begin(store *s);
+void store_read_end(store *s);
 /* Whether this thread holds the write transaction. */
 bool store_in_write(store *s);
 
