@@ -57,7 +57,7 @@ unit: $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t || exit 1; done
 
 # API and browser tests run against the sanitizer build of the server.
-api: build/asan/gongzhi
+api: build/asan/gongzhi web/dist/index.html
 	GZ_BIN=build/asan/gongzhi node --test --test-concurrency=1 tests/api/
 
 e2e: build/asan/gongzhi web/dist/index.html

@@ -75,6 +75,25 @@ test('a 2 MiB body is 413 payload_too_large and the server keeps serving', async
   assert.equal(h.status, 200);
 });
 
+test('a chunked body that grows past the limit is refused at its end, connection kept usable', async () => {
+  const r = await new Promise((resolve, reject) => {
+    const u = new URL(srv.base + '/api/v1/auth/login');
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    for (let i = 0; i < 32; i++) req.write(chunk); // 2 MiB, in 64 KiB chunks
+    req.end();
+  });
+  assert.equal(r.status, 413);
+  assert.equal(r.body.error.code, 'payload_too_large');
+  assert.equal((await api(srv.base, 'GET', '/api/v1/health')).status, 200);
+});
+
 test('unknown routes are 404 and wrong methods 405, in JSON', async () => {
   const token = await login(srv.base, 'admin', ADMIN_PASSWORD);
   isError(await api(srv.base, 'GET', '/api/v1/nothing-here', { token }), 404, 'not_found');
