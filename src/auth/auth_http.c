@@ -57,7 +57,7 @@ static gz_err auth_login_route(http_req *r)
 		return rc;
 	auth_session ses;
 	int retry = 0;
-	rc = auth_login(r->store, http_body_str(r, "username"), http_body_str(r, "password"), r->client,
+	rc = auth_login(r->store, http_body_str(r, "username"), http_body_str(r, "password"), http_client(r),
 			r->cfg->session_ttl, &ses, &retry, &r->err);
 	if (rc == GZ_E_TOO_MANY)
 		http_add_header(r, "Retry-After", arena_printf(r->a, "%d", retry));

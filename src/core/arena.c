@@ -71,6 +71,14 @@ void arena_reset(arena *a)
 
 void *arena_alloc(arena *a, size_t n)
 {
+	void *p = arena_alloc_raw(a, n);
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+void *arena_alloc_raw(arena *a, size_t n)
+{
 	if (!a)
 		return NULL;
 	if (n == 0)
@@ -94,13 +102,12 @@ void *arena_alloc(arena *a, size_t n)
 	void *p = b->data + b->used;
 	b->used += n;
 	a->total += n;
-	memset(p, 0, n);
 	return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 	if (p) {
 		memcpy(p, s, n);
 		p[n] = '\0';

@@ -20,6 +20,8 @@ void arena_free(arena *a);
 
 /* Zeroed, 16-byte aligned memory of n bytes; NULL past the cap or out of memory. */
 void *arena_alloc(arena *a, size_t n);
+/* Like arena_alloc without zeroing, for buffers about to be overwritten whole. */
+void *arena_alloc_raw(arena *a, size_t n);
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

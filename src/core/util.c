@@ -84,6 +84,16 @@ bool gz_all_digits(const char *s, size_t n)
 	return true;
 }
 
+char *gz_strlcpy(char *dst, const char *src, size_t n)
+{
+	if (n == 0)
+		return dst;
+	size_t len = strnlen(src, n - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return dst;
+}
+
 char *gz_random_token(char *out, size_t outsz, size_t nbytes)
 {
 	unsigned char raw[64];

@@ -28,6 +28,9 @@ size_t gz_utf8_chars(const char *s, size_t n);
 /* Whether s is n decimal digits and nothing else. */
 bool gz_all_digits(const char *s, size_t n);
 
+/* Copy src into dst of size n, truncating; always NUL-terminates when n > 0. Returns dst. */
+char *gz_strlcpy(char *dst, const char *src, size_t n);
+
 /* Base64url (no padding) of n random bytes, written to out (size >= 4*n/3+2). Returns out. */
 char *gz_random_token(char *out, size_t outsz, size_t nbytes);
 

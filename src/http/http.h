@@ -65,7 +65,7 @@ struct http_req {
 	json_t *body;          /* HF_JSON_BODY: the parsed object */
 	const gz_user *user;   /* NULL on a public route */
 	const char *token;     /* the session token used (NULL on public routes) */
-	const char *client;    /* peer address */
+	const char *client;    /* peer address: use http_client(), which fills it on demand */
 	void *conn;            /* struct MHD_Connection * */
 	const struct http_config *cfg;
 
@@ -123,6 +123,9 @@ typedef struct {
 gz_err http_body_check(http_req *r, const http_field *spec);
 /* The string value of a body field, or NULL when absent/null. */
 const char *http_body_str(http_req *r, const char *name);
+
+/* The peer's address as text ("127.0.0.1"). */
+const char *http_client(http_req *r);
 
 /* Add a header to the reply (strings must live as long as the request). */
 void http_add_header(http_req *r, const char *name, const char *value);

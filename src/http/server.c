@@ -120,13 +120,13 @@ static enum MHD_Result send_json(struct MHD_Connection *c, arena *a, int status,
 	static const char fallback[] = "{\"error\":{\"code\":\"internal\",\"message\":\"cannot render reply\"}}";
 	/* Most replies fit the first guess; a larger one is rendered again at its exact size. */
 	size_t cap = 4096;
-	char *text = a ? arena_alloc(a, cap) : malloc(cap);
+	char *text = a ? arena_alloc_raw(a, cap) : malloc(cap);
 	size_t len = text ? json_dumpb(body, text, cap, JSON_COMPACT) : 0;
 	if (text && len > cap) {
 		if (!a)
 			free(text);
 		cap = len;
-		text = a ? arena_alloc(a, cap) : malloc(cap);
+		text = a ? arena_alloc_raw(a, cap) : malloc(cap);
 		len = text ? json_dumpb(body, text, cap, JSON_COMPACT) : 0;
 	}
 	struct MHD_Response *resp;
@@ -287,6 +287,13 @@ static const char *client_address(struct MHD_Connection *c, arena *a)
 	return arena_strdup(a, buf);
 }
 
+const char *http_client(http_req *r)
+{
+	if (!r->client)
+		r->client = client_address(r->conn, r->a);
+	return r->client;
+}
+
 static gz_err authenticate(http_req *r)
 {
 	const char *token = NULL;
@@ -393,7 +400,6 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *c, stru
 	http_req r = {.a = cx->a, .store = srv->s, .cfg = &srv->cfg, .conn = c, .path = url,
 		      .method = cx->method, .status = 200, .route = cx->route};
 	memcpy(r.param, cx->params, sizeof r.param);
-	r.client = client_address(c, cx->a);
 	gz_err rc;
 	if (cx->route_err)
 		rc = http_fail(&r, cx->route_err, NULL, cx->route_err == GZ_E_METHOD ? "method not allowed on \"%.80s\""

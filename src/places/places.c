@@ -63,8 +63,8 @@ static bool lookup(store *s, place_level lv, const char *code, place *out)
 	bool found = sqlite3_step(st) == SQLITE_ROW;
 	if (found && out) {
 		out->level = lv;
-		snprintf(out->code, sizeof out->code, "%s", code);
-		snprintf(out->name, sizeof out->name, "%s", store_col_text(st, 0));
+		gz_strlcpy(out->code, code, sizeof out->code);
+		gz_strlcpy(out->name, store_col_text(st, 0), sizeof out->name);
 	}
 	sqlite3_reset(st);
 	return found;
@@ -163,8 +163,8 @@ static gz_err collect_and_visit(store *s, sqlite3_stmt *st, place_level lv, int 
 			break;
 		}
 		rows[n].level = lv;
-		snprintf(rows[n].code, sizeof rows[n].code, "%s", store_col_text(st, 0));
-		snprintf(rows[n].name, sizeof rows[n].name, "%s", store_col_text(st, 1));
+		gz_strlcpy(rows[n].code, store_col_text(st, 0), sizeof rows[n].code);
+		gz_strlcpy(rows[n].name, store_col_text(st, 1), sizeof rows[n].name);
 		n++;
 	}
 	sqlite3_reset(st);
