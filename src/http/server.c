@@ -26,6 +26,7 @@
 enum {
 	ARENA_CAP = 8 << 20,       /* per-request memory ceiling */
 	PUBLIC_BODY_MAX = 4096,    /* body limit when no route matched */
+	DRAIN_MAX = 16 << 20,      /* oversized bodies up to this are drained, larger ones cut off */
 	CONNECTION_TIMEOUT_S = 30,
 	CONNECTION_LIMIT = 1000,
 };
@@ -455,15 +456,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		buf_init(&cx->body, max);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > max) {
-			/* Refuse a declared oversized body before reading it. libmicrohttpd accepts a
-			 * reply only before the upload starts or after it ends; this one closes the
-			 * connection, which is what we want for a body we will not read. */
+		unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+		if (declared > max && declared > DRAIN_MAX) {
+			/* Far too large to read: refuse before the upload starts (libmicrohttpd takes a
+			 * reply only before an upload or after it) and close the connection. */
 			cx->too_large = cx->responded = true;
 			gz_error e;
 			gz_fail(&e, GZ_E_TOO_LARGE, NULL, "request body larger than %zu bytes", max);
 			return send_error(c, cx->a, GZ_E_TOO_LARGE, &e, NULL);
 		}
+		/* A moderately oversized body is read and dropped, then refused: replying while the
+		 * client still sends would make the kernel reset the connection and the client could
+		 * lose the reply. */
+		if (declared > max)
+			cx->too_large = true;
 		/* Otherwise respond on a later call: answering the first one closes keep-alive
 		 * connections. */
 		return MHD_YES;

@@ -4,6 +4,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,42 @@ gz_err places_get(store *s, const char *code, place *out, gz_error *e)
 	return GZ_OK;
 }
 
+/* Ancestors (province to township: 44,703 places) are read by nearly every request, so each
+ * worker thread keeps a small direct-mapped cache of their names, tagged with the database's
+ * data version: an entry is used only inside a transaction whose snapshot has that version,
+ * so an import by another process is never hidden. */
+enum { ACACHE_SLOTS = 2048, ACACHE_NAME = 112 };
+
+struct acache_slot {
+	uint32_t version;
+	char code[10];
+	char name[ACACHE_NAME];
+};
+
+static pthread_key_t acache_key;
+static pthread_once_t acache_once = PTHREAD_ONCE_INIT;
+
+static void acache_key_init(void)
+{
+	pthread_key_create(&acache_key, free);
+}
+
+static struct acache_slot *acache_slot_for(const char *code)
+{
+	pthread_once(&acache_once, acache_key_init);
+	struct acache_slot *slots = pthread_getspecific(acache_key);
+	if (!slots) {
+		slots = calloc(ACACHE_SLOTS, sizeof *slots);
+		if (!slots)
+			return NULL;
+		pthread_setspecific(acache_key, slots);
+	}
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *c = code; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	return &slots[h % ACACHE_SLOTS];
+}
+
 gz_err places_path(store *s, const char *code, place out[PL__COUNT], int *n, gz_error *e)
 {
 	place_level lv;
@@ -88,18 +125,31 @@ gz_err places_path(store *s, const char *code, place out[PL__COUNT], int *n, gz_
 	if (rc)
 		return rc;
 	*n = 0;
-	/* One primary-key lookup per level (a single OR query measured slower: SQLite builds a
-	 * row set for it). */
-	for (int l = PL_PROVINCE; l <= (int)lv; l++) {
+	/* The place itself first: it proves existence and starts the read snapshot. */
+	if (!lookup(s, lv, code, &out[lv - 1]))
+		return gz_fail(e, GZ_E_NOT_FOUND, "code", "place \"%s\" not found", code);
+	bool cached = store_in_txn(s);
+	uint32_t version = cached ? store_data_version(s) : 0;
+	for (int l = PL_PROVINCE; l < (int)lv; l++) {
 		char prefix[GZ_CODE_MAX + 1];
 		memcpy(prefix, code, (size_t)level_len[l]);
 		prefix[level_len[l]] = '\0';
-		if (!lookup(s, (place_level)l, prefix, &out[*n]))
-			break;
-		(*n)++;
+		struct acache_slot *slot = cached && l <= PL_TOWNSHIP ? acache_slot_for(prefix) : NULL;
+		if (slot && slot->version == version && version && !strcmp(slot->code, prefix)) {
+			out[l - 1].level = (place_level)l;
+			gz_strlcpy(out[l - 1].code, prefix, sizeof out[l - 1].code);
+			gz_strlcpy(out[l - 1].name, slot->name, sizeof out[l - 1].name);
+			continue;
+		}
+		if (!lookup(s, (place_level)l, prefix, &out[l - 1]))
+			return gz_fail(e, GZ_E_NOT_FOUND, "code", "place \"%s\" not found", code);
+		if (slot && strlen(out[l - 1].name) < ACACHE_NAME) {
+			slot->version = version;
+			gz_strlcpy(slot->code, prefix, sizeof slot->code);
+			gz_strlcpy(slot->name, out[l - 1].name, sizeof slot->name);
+		}
 	}
-	if (*n != (int)lv)
-		return gz_fail(e, GZ_E_NOT_FOUND, "code", "place \"%s\" not found", code);
+	*n = (int)lv;
 	return GZ_OK;
 }
 
@@ -115,6 +165,32 @@ static int64_t count_level(store *s, place_level lv, const gz_range *r)
 	return c;
 }
 
+/* The deepest level present anywhere, cached per thread for one data version: until the
+ * registry lays out grids, no request needs to count grids or buildings. */
+static _Thread_local struct {
+	uint32_t version;
+	int deepest;
+} deepest_cache;
+
+static int deepest_level(store *s)
+{
+	bool cached = store_in_txn(s);
+	uint32_t v = cached ? store_data_version(s) : 0;
+	if (cached && v && deepest_cache.version == v)
+		return deepest_cache.deepest;
+	sqlite3_stmt *st = store_stmt(s, "SELECT max(level) FROM places");
+	int deepest = PL__COUNT - 1;
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		deepest = sqlite3_column_int(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	if (cached) {
+		deepest_cache.version = v;
+		deepest_cache.deepest = deepest;
+	}
+	return deepest;
+}
+
 gz_err places_counts(store *s, const char *code, int64_t counts[PL__COUNT], gz_error *e)
 {
 	place_level lv = PL_NONE;
@@ -127,7 +203,8 @@ gz_err places_counts(store *s, const char *code, int64_t counts[PL__COUNT], gz_e
 	scope_range_of(code, &r);
 	for (int l = 0; l < PL__COUNT; l++)
 		counts[l] = 0;
-	for (int l = (int)lv + 1; l < PL__COUNT; l++) {
+	int deepest = deepest_level(s);
+	for (int l = (int)lv + 1; l <= deepest && l < PL__COUNT; l++) {
 		counts[l] = count_level(s, (place_level)l, &r);
 		if (counts[l] < 0)
 			return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot count places under \"%s\"", code);

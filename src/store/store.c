@@ -356,6 +356,21 @@ void store_read_end(store *s)
 		sqlite3_reset(st);
 }
 
+uint32_t store_data_version(store *s)
+{
+	sqlite3 *db = store_db(s);
+	unsigned int v = 0;
+	if (db)
+		sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+	return v;
+}
+
+bool store_in_txn(store *s)
+{
+	sqlite3 *db = store_db(s);
+	return db && !sqlite3_get_autocommit(db);
+}
+
 bool store_in_write(store *s)
 {
 	struct conn *c = pthread_getspecific(s->key);

@@ -65,6 +65,13 @@ void store_write_rollback(store *s);
  * dominated a request's cost). No-op inside a write. */
 void store_read_begin(store *s);
 void store_read_end(store *s);
+/* The database's data version as this thread's connection last saw it: it changes whenever
+ * any connection, in any process, commits a change. Meaningful inside a transaction (after its
+ * first statement ran), where it identifies the snapshot being read; caches tag entries with
+ * it. */
+uint32_t store_data_version(store *s);
+/* Whether this thread's connection is inside a transaction (read or write). */
+bool store_in_txn(store *s);
 /* Whether this thread holds the write transaction. */
 bool store_in_write(store *s);
 

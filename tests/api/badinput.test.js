@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { startServer, api, login, ADMIN_PASSWORD } from '../lib/server.js';
 
 let srv;
@@ -73,6 +74,23 @@ test('a 2 MiB body is 413 payload_too_large and the server keeps serving', async
   isError(r, 413, 'payload_too_large');
   const h = await api(srv.base, 'GET', '/api/v1/auth/me', { token });
   assert.equal(h.status, 200);
+});
+
+test('a declared 100 MB body is refused before it is sent', async () => {
+  const u = new URL(srv.base);
+  const reply = await new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname, () => {
+      sock.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n');
+    });
+    let text = '';
+    sock.on('data', (d) => { text += d; });
+    sock.on('end', () => resolve(text));
+    sock.on('error', reject);
+    setTimeout(() => { sock.destroy(); resolve(text); }, 5000);
+  });
+  assert.match(reply, /^HTTP\/1\.1 413 /);
+  assert.match(reply, /"code":"payload_too_large"/);
+  assert.equal((await api(srv.base, 'GET', '/api/v1/health')).status, 200);
 });
 
 test('a chunked body that grows past the limit is refused at its end, connection kept usable', async () => {

@@ -1,0 +1,134 @@
+// Browser test of the console as a person uses it: sign in, walk the tree of places down to
+// 利川市, search 高峰 within it, open 高峰村民委员会; and a wrong password is refused in Chinese.
+// Needs a running server with the national places imported and a user:
+//   GZ_BASE_URL=http://127.0.0.1:8080 GZ_USER=… GZ_PASSWORD=… node --test tests/e2e/
+// (tests/e2e/serve.js starts one and runs this.) Uses Debian's chromium, never a downloaded one.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { chromium } from 'playwright-core'
+
+const BASE = (process.env.GZ_BASE_URL || '').replace(/\/+$/, '')
+const USER = process.env.GZ_USER || ''
+const PASSWORD = process.env.GZ_PASSWORD || ''
+const SCREENSHOT = '/tmp/gz-e2e-places.png'
+const skip = BASE && USER && PASSWORD ? false : 'set GZ_BASE_URL, GZ_USER and GZ_PASSWORD (tests/e2e/serve.js does)'
+
+const LICHUAN = '422802'
+const GAOFENG = '422802107213'
+const GAOFENG_PATH = '湖北省 › 恩施土家族苗族自治州 › 利川市 › 文斗镇 › 高峰村民委员会'
+
+let browser
+
+before(async () => {
+  if (skip) return
+  browser = await chromium.launch({
+    executablePath: process.env.GZ_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  })
+})
+
+after(async () => {
+  if (browser) await browser.close()
+})
+
+/** A fresh browser context (no cookies) with a laptop-sized window and a page that records errors. */
+async function openPage() {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(20000)
+  const problems = []
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  // The page may only talk to its own server: no CDN, no web fonts from elsewhere.
+  page.on('request', (req) => {
+    const url = req.url()
+    if (!url.startsWith(BASE) && !url.startsWith('data:')) problems.push(`request off the server: ${url}`)
+  })
+  return { context, page, problems }
+}
+
+const text = (s) => (s || '').replace(/\s+/g, ' ').trim()
+
+async function signIn(page, username, password) {
+  await page.goto(`${BASE}/`)
+  await page.waitForURL(/\/login(\?|$)/)
+  await page.locator('[data-test="login-username"]').fill(username)
+  await page.locator('[data-test="login-password"]').fill(password)
+  await page.locator('[data-test="login-submit"]').click()
+}
+
+test('sign in, open 利川市 in the tree, search 高峰 within it and open 高峰村民委员会', { skip }, async () => {
+  const { context, page, problems } = await openPage()
+  try {
+    await signIn(page, USER, PASSWORD)
+    await page.waitForURL(/\/places(\/|$)/)
+    await assert.doesNotReject(page.locator('[data-test="user-name"]').waitFor())
+
+    // The national page: 31 provinces in the tree.
+    const tree = page.locator('[data-test="place-tree"]')
+    await tree.locator('[data-code="42"]').waitFor()
+    assert.equal(await tree.locator('[data-test="tree-node"]').count(), 31)
+
+    // 湖北省 → 恩施土家族苗族自治州 → 利川市: each click opens the place and expands it.
+    for (const [code, name] of [['42', '湖北省'], ['4228', '恩施土家族苗族自治州'], [LICHUAN, '利川市']]) {
+      const node = tree.locator(`[data-code="${code}"]`)
+      await node.waitFor()
+      assert.equal(text(await node.textContent()), name)
+      await node.click()
+      await page.waitForURL(new RegExp(`/places/${code}$`))
+      await page.locator('[data-test="place-code"]', { hasText: code }).waitFor()
+      assert.equal(text(await page.locator('[data-test="place-name"]').textContent()), name)
+    }
+
+    // The search is now restricted to 利川市.
+    const scope = page.locator('[data-test="search-scope"]')
+    await scope.waitFor()
+    assert.match(text(await scope.textContent()), /在 利川市 内搜索/)
+
+    await page.locator('[data-test="place-search"]').fill('高峰')
+    const hit = page.locator(`[data-test="search-result"][data-code="${GAOFENG}"]`)
+    await hit.waitFor()
+    assert.equal(text(await hit.locator('[data-test="search-result-path"]').textContent()), GAOFENG_PATH)
+    assert.equal(text(await hit.locator('[data-test="search-result-code"]').textContent()), GAOFENG)
+    // Every hit lies in 利川市.
+    for (const code of await page.locator('[data-test="search-result"]').evaluateAll((els) => els.map((e) => e.dataset.code))) {
+      assert.ok(code.startsWith(LICHUAN), `hit ${code} is outside 利川市`)
+    }
+
+    await hit.click()
+    await page.waitForURL(new RegExp(`/places/${GAOFENG}$`))
+    await page.locator('[data-test="place-code"]', { hasText: GAOFENG }).waitFor()
+    assert.equal(text(await page.locator('[data-test="place-name"]').textContent()), '高峰村民委员会')
+    assert.equal(text(await page.locator('[data-test="place-code"]').textContent()), GAOFENG)
+    assert.equal(text(await page.locator('[data-test="place-level"]').textContent()), '村级')
+    const crumbs = text(await page.locator('[data-test="place-breadcrumb"]').textContent())
+    for (const name of ['全国', '湖北省', '恩施土家族苗族自治州', '利川市', '文斗镇', '高峰村民委员会']) {
+      assert.ok(crumbs.includes(name), `breadcrumb "${crumbs}" lacks ${name}`)
+    }
+    // The tree followed: 高峰村民委员会 is shown and current.
+    await tree.locator(`.is-current [data-code="${GAOFENG}"]`).waitFor()
+
+    await page.screenshot({ path: SCREENSHOT, fullPage: false })
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
+
+test('a wrong password is refused with 用户名或密码错误', { skip }, async () => {
+  const { context, page, problems } = await openPage()
+  try {
+    await signIn(page, USER, `${PASSWORD}-wrong`)
+    const error = page.locator('[data-test="login-error"]')
+    await error.waitFor()
+    assert.match(text(await error.textContent()), /用户名或密码错误/)
+    assert.match(page.url(), /\/login/)
+    // Still signed out: opening a page leads back to sign-in.
+    await page.goto(`${BASE}/places`)
+    await page.waitForURL(/\/login\?redirect=/)
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+})
