@@ -187,6 +187,32 @@ static void search_pages_cover_every_hit_once(void **state)
 			 GZ_E_INVALID_VALUE);
 }
 
+static void cached_ancestors_follow_changes_by_another_connection(void **state)
+{
+	struct fx *f = *state;
+	place path[PL__COUNT];
+	int n;
+	gz_error e = {0};
+	store_read_begin(f->s);
+	assert_int_equal(places_path(f->s, "422802107213", path, &n, &e), GZ_OK);
+	store_read_end(f->s);
+	assert_string_equal(path[3].name, "文斗镇");
+	/* Another connection (as another process would) renames the township. */
+	char dbpath[512];
+	snprintf(dbpath, sizeof dbpath, "%s/gongzhi.db", f->dir);
+	store *other;
+	assert_int_equal(store_open(&other, dbpath, &e), GZ_OK);
+	assert_int_equal(store_write_begin(other, &e), GZ_OK);
+	assert_int_equal(store_exec(other, "UPDATE places SET name='文斗乡' WHERE level=4 AND code='422802107'", &e), GZ_OK);
+	assert_int_equal(store_write_commit(other, &e), GZ_OK);
+	store_close(other);
+	store_read_begin(f->s);
+	assert_int_equal(places_path(f->s, "422802107213", path, &n, &e), GZ_OK);
+	store_read_end(f->s);
+	assert_string_equal(path[3].name, "文斗乡");
+	assert_int_equal(n, 5);
+}
+
 static void street_offices_follow_the_nbs_rule(void **state)
 {
 	(void)state;
@@ -255,6 +281,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(counts_roll_up_the_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_within_a_subtree, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_pages_cover_every_hit_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(cached_ancestors_follow_changes_by_another_connection, setup, teardown),
 		cmocka_unit_test(street_offices_follow_the_nbs_rule),
 		cmocka_unit_test_setup_teardown(bad_rows_abort_the_whole_import, setup, teardown),
 	};
