@@ -63,8 +63,8 @@ api: build/asan/gongzhi web/dist/index.html
 e2e: build/asan/gongzhi web/dist/index.html
 	GZ_BIN=build/asan/gongzhi node tests/e2e/serve.js
 
-test: unit api e2e
-	@echo "make test: unit, api and browser tests passed"
+test: $(UNIT) build/asan/gongzhi web/dist/index.html
+	@bash tests/run-all
 
 run: all
 	./build/gongzhi --data $(DATA) init
