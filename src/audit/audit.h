@@ -24,4 +24,7 @@ typedef struct {
 /* Append one entry. Must run inside the caller's write transaction (store_write_begin). */
 gz_err audit_record(store *s, const audit_entry *en, gz_error *e);
 
+/* The module's numbered schema changes (audit_migrations.c), applied by modules_migrate. */
+extern const store_migration audit_migrations[];
+
 #endif

@@ -7,25 +7,6 @@
 #include "core/util.h"
 #include "modules.h"
 
-static const store_migration audit_migrations[] = {
-	{1, "audit log",
-	 "CREATE TABLE audit_log("
-	 " id INTEGER PRIMARY KEY,"
-	 " at INTEGER NOT NULL,"
-	 " actor_id INTEGER,"
-	 " actor TEXT NOT NULL,"
-	 " action TEXT NOT NULL,"
-	 " subject TEXT,"
-	 " place_code TEXT,"
-	 " detail TEXT);"
-	 "CREATE INDEX audit_place ON audit_log(place_code, id);"
-	 /* Append-only, enforced by the database as well as by the absence of routes. */
-	 "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log"
-	 " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-	 "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
-	 " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"},
-	{0},
-};
 
 /* GET /api/v1/audit?actor=&action=&under=&cursor=&limit= — newest first. */
 static gz_err audit_list(http_req *r)

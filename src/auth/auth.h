@@ -87,4 +87,7 @@ gz_err auth_logout(store *s, const char *token, gz_error *e);
 /* Tunables (tests shorten them). */
 void auth_set_throttle(int max_user_fails, int max_client_fails, int lock_seconds);
 
+/* The module's numbered schema changes (auth_migrations.c), applied by modules_migrate. */
+extern const store_migration auth_migrations[];
+
 #endif

@@ -93,4 +93,7 @@ typedef void (*places_progress)(void *ctx, const char *file, uint64_t done, uint
 gz_err places_import(store *s, const char *dir, const char *actor, places_progress progress,
 		     void *ctx, places_import_stats *stats, gz_error *e);
 
+/* The module's numbered schema changes (places_migrations.c), applied by modules_migrate. */
+extern const store_migration places_migrations[];
+
 #endif
