@@ -193,6 +193,43 @@ bool auth_any_user(store *s)
 	return any;
 }
 
+struct user_insert {
+	const char *actor, *username, *display_name;
+	gz_role role;
+	const char *scope, *hash;
+	int64_t id;
+};
+
+static gz_err user_insert_job(store *s, void *ctx, gz_error *e)
+{
+	struct user_insert *ui = ctx;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO users(username, display_name, role, scope_code, password_hash,"
+					 " created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot prepare user insert");
+	store_bind_text(st, 1, ui->username);
+	store_bind_text(st, 2, ui->display_name);
+	store_bind_text(st, 3, auth_role_word(ui->role));
+	store_bind_text(st, 4, ui->scope);
+	store_bind_text(st, 5, ui->hash);
+	sqlite3_bind_int64(st, 6, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE) {
+		if ((sr & 0xff) == SQLITE_CONSTRAINT)
+			return gz_fail(e, GZ_E_CONFLICT, "username", "user \"%s\" already exists", ui->username);
+		return store_fail(s, sr, e, "creating a user");
+	}
+	ui->id = sqlite3_last_insert_rowid(store_db(s));
+	char subject[32], detail[200];
+	snprintf(subject, sizeof subject, "user:%lld", (long long)ui->id);
+	snprintf(detail, sizeof detail, "{\"username\":\"%s\",\"role\":\"%s\"}", ui->username,
+		 auth_role_word(ui->role));
+	audit_entry en = {.actor = ui->actor, .action = "user.create", .subject = subject, .place = ui->scope,
+			  .detail = detail};
+	return audit_record(s, &en, e);
+}
+
 gz_err auth_user_create(store *s, const char *actor, const char *username, const char *password,
 			gz_role role, const char *scope, const char *display_name, int64_t *id_out,
 			gz_error *e)
@@ -226,41 +263,11 @@ gz_err auth_user_create(store *s, const char *actor, const char *username, const
 	char hash[crypto_pwhash_STRBYTES];
 	if (hash_password(password, hash) != 0)
 		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory hashing the password");
-	if ((rc = store_write_begin(s, e)))
-		return rc;
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO users(username, display_name, role, scope_code, password_hash,"
-					 " created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-	if (!st) {
-		store_write_rollback(s);
-		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot prepare user insert");
-	}
-	store_bind_text(st, 1, username);
-	store_bind_text(st, 2, display_name);
-	store_bind_text(st, 3, auth_role_word(role));
-	store_bind_text(st, 4, scope);
-	store_bind_text(st, 5, hash);
-	sqlite3_bind_int64(st, 6, gz_now());
-	int sr = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (sr != SQLITE_DONE) {
-		store_write_rollback(s);
-		if ((sr & 0xff) == SQLITE_CONSTRAINT)
-			return gz_fail(e, GZ_E_CONFLICT, "username", "user \"%s\" already exists", username);
-		return store_fail(s, sr, e, "creating a user");
-	}
-	int64_t id = sqlite3_last_insert_rowid(store_db(s));
-	char subject[32], detail[200];
-	snprintf(subject, sizeof subject, "user:%lld", (long long)id);
-	snprintf(detail, sizeof detail, "{\"username\":\"%s\",\"role\":\"%s\"}", username, auth_role_word(role));
-	audit_entry en = {.actor = actor, .action = "user.create", .subject = subject, .place = scope, .detail = detail};
-	if ((rc = audit_record(s, &en, e))) {
-		store_write_rollback(s);
-		return rc;
-	}
-	if ((rc = store_write_commit(s, e)))
+	struct user_insert ui = {actor, username, display_name, role, scope, hash, 0};
+	if ((rc = store_write_run(s, user_insert_job, &ui, e)))
 		return rc;
 	if (id_out)
-		*id_out = id;
+		*id_out = ui.id;
 	return GZ_OK;
 }
 
@@ -323,6 +330,46 @@ static void scache_drop(const unsigned char h[32])
 static void token_hash(const char *token, unsigned char out[32])
 {
 	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+struct session_insert {
+	auth_session *out;
+	const unsigned char *token_hash, *csrf_hash;
+	int64_t now;
+	const char *client;
+};
+
+static gz_err session_insert_job(store *s, void *ctx, gz_error *e)
+{
+	struct session_insert *si = ctx;
+	/* Expired sessions are swept here, where a write happens anyway. */
+	sqlite3_stmt *st = store_stmt(s, "DELETE FROM sessions WHERE expires_at < ?1");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot prepare the session sweep");
+	sqlite3_bind_int64(st, 1, si->now - 86400);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	st = store_stmt(s, "INSERT INTO sessions(token_hash, user_id, csrf_hash, created_at, expires_at, client)"
+			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot prepare the session insert");
+	sqlite3_bind_blob(st, 1, si->token_hash, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, si->out->user.id);
+	sqlite3_bind_blob(st, 3, si->csrf_hash, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, si->now);
+	sqlite3_bind_int64(st, 5, si->out->expires_at);
+	store_bind_text(st, 6, si->client);
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "opening a session");
+	char subject[32];
+	snprintf(subject, sizeof subject, "user:%lld", (long long)si->out->user.id);
+	char detail[80];
+	snprintf(detail, sizeof detail, "{\"client\":\"%.40s\"}", si->client ? si->client : "");
+	audit_entry en = {.actor_id = si->out->user.id, .actor = si->out->user.username, .action = "auth.login",
+			  .subject = subject, .place = si->out->user.scope, .detail = detail};
+	return audit_record(s, &en, e);
 }
 
 gz_err auth_login(store *s, const char *username, const char *password, const char *client,
@@ -391,38 +438,8 @@ gz_err auth_login(store *s, const char *username, const char *password, const ch
 	token_hash(out->csrf, ch);
 	memcpy(out->user.csrf_hash, ch, 32);
 
-	gz_err rc = store_write_begin(s, e);
-	if (rc)
-		return rc;
-	/* Expired sessions are swept here, where a write happens anyway. */
-	st = store_stmt(s, "DELETE FROM sessions WHERE expires_at < ?1");
-	sqlite3_bind_int64(st, 1, now - 86400);
-	sqlite3_step(st);
-	st = store_stmt(s, "INSERT INTO sessions(token_hash, user_id, csrf_hash, created_at, expires_at, client)"
-			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-	sqlite3_bind_blob(st, 1, th_, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, out->user.id);
-	sqlite3_bind_blob(st, 3, ch, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, out->expires_at);
-	store_bind_text(st, 6, client);
-	int sr = sqlite3_step(st);
-	if (sr != SQLITE_DONE) {
-		rc = store_fail(s, sr, e, "opening a session");
-		store_write_rollback(s);
-		return rc;
-	}
-	char subject[32];
-	snprintf(subject, sizeof subject, "user:%lld", (long long)out->user.id);
-	char detail[80];
-	snprintf(detail, sizeof detail, "{\"client\":\"%.40s\"}", client ? client : "");
-	audit_entry en = {.actor_id = out->user.id, .actor = username, .action = "auth.login", .subject = subject,
-			  .place = out->user.scope, .detail = detail};
-	if ((rc = audit_record(s, &en, e))) {
-		store_write_rollback(s);
-		return rc;
-	}
-	return store_write_commit(s, e);
+	struct session_insert si = {out, th_, ch, now, client};
+	return store_write_run(s, session_insert_job, &si, e);
 }
 
 gz_err auth_session_user(store *s, const char *token, gz_user *out, gz_error *e)

@@ -343,6 +343,29 @@ static gz_err parse_body(http_req *r, const gz_buf *body)
 	return GZ_OK;
 }
 
+/* A write route as one job of the group writer: the handler and its audit row commit
+ * together or not at all. Runs on the writer thread; r lives on the waiting worker's stack. */
+static gz_err write_job(store *s, void *ctx, gz_error *e)
+{
+	(void)s;
+	(void)e; /* the same as &r->err */
+	http_req *r = ctx;
+	const http_route *rt = r->route;
+	gz_err rc = rt->handler(r);
+	if (rc)
+		return rc;
+	char *detail = r->audit_detail ? json_dumps(r->audit_detail, JSON_COMPACT) : NULL;
+	audit_entry en = {.actor_id = r->user ? r->user->id : 0,
+			  .actor = r->user ? r->user->username : "anonymous",
+			  .action = rt->action ? rt->action : rt->pattern,
+			  .subject = r->audit_subject,
+			  .place = r->audit_place,
+			  .detail = detail};
+	rc = audit_record(r->store, &en, &r->err);
+	free(detail);
+	return rc;
+}
+
 static gz_err run_route(http_req *r, struct conn_ctx *cx)
 {
 	const http_route *rt = r->route;
@@ -375,25 +398,7 @@ static gz_err run_route(http_req *r, struct conn_ctx *cx)
 		store_read_end(r->store);
 		return rc;
 	}
-	if ((rc = store_write_begin(r->store, &r->err)))
-		return rc;
-	rc = rt->handler(r);
-	if (!rc) {
-		char *detail = r->audit_detail ? json_dumps(r->audit_detail, JSON_COMPACT) : NULL;
-		audit_entry en = {.actor_id = r->user ? r->user->id : 0,
-				  .actor = r->user ? r->user->username : "anonymous",
-				  .action = rt->action ? rt->action : rt->pattern,
-				  .subject = r->audit_subject,
-				  .place = r->audit_place,
-				  .detail = detail};
-		rc = audit_record(r->store, &en, &r->err);
-		free(detail);
-	}
-	if (rc) {
-		store_write_rollback(r->store);
-		return rc;
-	}
-	return store_write_commit(r->store, &r->err);
+	return store_write_run(r->store, write_job, r, &r->err);
 }
 
 static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *c, struct conn_ctx *cx, const char *url)
@@ -562,6 +567,10 @@ http_server *http_start(store *s, const http_config *cfg, gz_error *e)
 		gz_log(GZ_LOG_WARN, "no console at \"%s\": serving the API only (run make)",
 		       cfg->web_root ? cfg->web_root : "");
 	unsigned threads = cfg->threads ? cfg->threads : 4;
+	if (store_writer_start(s, e) != GZ_OK) {
+		free(srv);
+		return NULL;
+	}
 	srv->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
 				  on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -570,6 +579,7 @@ http_server *http_start(store *s, const http_config *cfg, gz_error *e)
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_END);
 	if (!srv->d) {
 		gz_fail(e, GZ_E_IO, "listen", "cannot listen on \"%s\": %s", cfg->listen, strerror(errno));
+		store_writer_stop(s);
 		free(srv);
 		return NULL;
 	}
@@ -588,5 +598,6 @@ void http_stop(http_server *srv)
 	if (!srv)
 		return;
 	MHD_stop_daemon(srv->d);
+	store_writer_stop(srv->s);
 	free(srv);
 }

@@ -30,8 +30,23 @@ struct conn {
 	struct conn *prev, *next;
 };
 
+struct write_job {
+	store_write_fn fn;
+	void *ctx;
+	gz_error *e;
+	gz_err rc;
+	bool done;
+	struct write_job *next;
+};
+
 struct store {
 	char *path;
+	/* group writer */
+	pthread_t writer;
+	bool writer_running, writer_stop;
+	pthread_mutex_t q_mu;
+	pthread_cond_t q_cv, done_cv;
+	struct write_job *q_head, *q_tail;
 	pthread_key_t key;
 	pthread_mutex_t conns_mu; /* guards the list of connections */
 	struct conn *conns;
@@ -129,6 +144,9 @@ gz_err store_open(store **out, const char *path, gz_error *e)
 	pthread_key_create(&s->key, conn_thread_exit);
 	pthread_mutex_init(&s->conns_mu, NULL);
 	pthread_mutex_init(&s->write_mu, NULL);
+	pthread_mutex_init(&s->q_mu, NULL);
+	pthread_cond_init(&s->q_cv, NULL);
+	pthread_cond_init(&s->done_cv, NULL);
 	if (!conn_get(s)) {
 		store_close(s);
 		return gz_fail(e, GZ_E_IO, NULL, "cannot open database \"%s\"", path);
@@ -167,6 +185,9 @@ void store_close(store *s)
 	pthread_key_delete(s->key);
 	pthread_mutex_destroy(&s->conns_mu);
 	pthread_mutex_destroy(&s->write_mu);
+	pthread_mutex_destroy(&s->q_mu);
+	pthread_cond_destroy(&s->q_cv);
+	pthread_cond_destroy(&s->done_cv);
 	free(s->path);
 	free(s);
 }
@@ -451,4 +472,158 @@ void store_bulk_mode(store *s, bool on)
 		store_exec(s, "PRAGMA cache_size=-262144", NULL);
 	else
 		store_exec(s, "PRAGMA cache_size=-32000", NULL);
+}
+
+/* --- group commit ----------------------------------------------------------------------- */
+
+enum { BATCH_MAX = 256 };
+
+static gz_err run_direct(store *s, store_write_fn fn, void *ctx, gz_error *e)
+{
+	gz_err rc = store_write_begin(s, e);
+	if (rc)
+		return rc;
+	rc = fn(s, ctx, e);
+	store_reset_all(s);
+	if (rc) {
+		store_write_rollback(s);
+		return rc;
+	}
+	return store_write_commit(s, e);
+}
+
+static void savepoint(sqlite3 *db, const char *sql)
+{
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+static void run_batch(store *s, struct write_job *batch)
+{
+	gz_error begin_err = {0};
+	gz_err brc = store_write_begin(s, &begin_err);
+	sqlite3 *db = store_db(s);
+	bool any_ok = false;
+	for (struct write_job *j = batch; j; j = j->next) {
+		if (brc) {
+			j->rc = brc;
+			if (j->e)
+				*j->e = begin_err;
+			continue;
+		}
+		savepoint(db, "SAVEPOINT job");
+		j->rc = j->fn(s, j->ctx, j->e);
+		store_reset_all(s);
+		if (sqlite3_get_autocommit(db)) {
+			/* SQLite rolled the whole transaction back (disk full, I/O error): the jobs
+			 * before this one are lost too, and none after it can run. */
+			brc = gz_fail(&begin_err, GZ_E_INTERNAL, NULL, "write transaction aborted by the database");
+			for (struct write_job *k = batch; k; k = k->next) {
+				if (k == j->next)
+					break;
+				if (k->rc == GZ_OK) {
+					k->rc = brc;
+					if (k->e)
+						*k->e = begin_err;
+				}
+			}
+			store_write_rollback(s);
+			continue;
+		}
+		if (j->rc)
+			savepoint(db, "ROLLBACK TO job");
+		else
+			any_ok = true;
+		savepoint(db, "RELEASE job");
+	}
+	if (brc)
+		return;
+	gz_error commit_err = {0};
+	gz_err crc = any_ok ? store_write_commit(s, &commit_err) : (store_write_rollback(s), GZ_OK);
+	if (crc) {
+		for (struct write_job *j = batch; j; j = j->next) {
+			if (j->rc)
+				continue;
+			j->rc = crc;
+			if (j->e)
+				*j->e = commit_err;
+		}
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	store *s = arg;
+	pthread_mutex_lock(&s->q_mu);
+	for (;;) {
+		while (!s->q_head && !s->writer_stop)
+			pthread_cond_wait(&s->q_cv, &s->q_mu);
+		if (!s->q_head && s->writer_stop)
+			break;
+		/* Take what is queued, up to a batch. */
+		struct write_job *batch = s->q_head, *last = batch;
+		int n = 1;
+		while (last->next && n < BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		s->q_head = last->next;
+		if (!s->q_head)
+			s->q_tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&s->q_mu);
+
+		run_batch(s, batch);
+
+		pthread_mutex_lock(&s->q_mu);
+		for (struct write_job *j = batch; j; j = j->next)
+			j->done = true;
+		pthread_cond_broadcast(&s->done_cv);
+	}
+	pthread_mutex_unlock(&s->q_mu);
+	return NULL;
+}
+
+gz_err store_writer_start(store *s, gz_error *e)
+{
+	if (s->writer_running)
+		return GZ_OK;
+	s->writer_stop = false;
+	if (pthread_create(&s->writer, NULL, writer_main, s) != 0)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot start the writer thread");
+	s->writer_running = true;
+	return GZ_OK;
+}
+
+void store_writer_stop(store *s)
+{
+	if (!s->writer_running)
+		return;
+	pthread_mutex_lock(&s->q_mu);
+	s->writer_stop = true;
+	pthread_cond_broadcast(&s->q_cv);
+	pthread_mutex_unlock(&s->q_mu);
+	pthread_join(s->writer, NULL);
+	s->writer_running = false;
+}
+
+gz_err store_write_run(store *s, store_write_fn fn, void *ctx, gz_error *e)
+{
+	if (store_in_write(s)) /* already inside a job or a transaction of this thread */
+		return fn(s, ctx, e);
+	if (!s->writer_running || pthread_equal(pthread_self(), s->writer))
+		return run_direct(s, fn, ctx, e);
+	/* The writer needs the newest state; a snapshot held here would only delay checkpoints. */
+	store_read_end(s);
+	struct write_job job = {.fn = fn, .ctx = ctx, .e = e};
+	pthread_mutex_lock(&s->q_mu);
+	if (s->q_tail)
+		s->q_tail->next = &job;
+	else
+		s->q_head = &job;
+	s->q_tail = &job;
+	pthread_cond_signal(&s->q_cv);
+	while (!job.done)
+		pthread_cond_wait(&s->done_cv, &s->q_mu);
+	pthread_mutex_unlock(&s->q_mu);
+	return job.rc;
 }

@@ -53,6 +53,22 @@ int store_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* Column text as a C string ("" for NULL). The pointer lives until the next step/reset. */
 const char *store_col_text(sqlite3_stmt *st, int col);
 
+/* A unit of writing: runs inside a write transaction it must not end itself. Returns GZ_OK
+ * to keep its changes, an error (with *e filled) to undo them. */
+typedef gz_err (*store_write_fn)(store *s, void *ctx, gz_error *e);
+
+/* Run fn inside a write transaction and return only after that transaction has committed
+ * (synchronous=FULL: on disk). When the group writer runs (store_writer_start), fn runs on the
+ * writer thread inside a savepoint, batched with the jobs of other threads into one COMMIT —
+ * one fsync for many writes — and a failing fn undoes only its own changes; otherwise fn runs
+ * on the calling thread in its own transaction. If the commit itself fails, every job of the
+ * batch gets the error and none is acknowledged. Called from inside a job, fn just runs. */
+gz_err store_write_run(store *s, store_write_fn fn, void *ctx, gz_error *e);
+/* Start / stop the group writer thread (the server does; the CLI writes directly). Stop runs
+ * the jobs already queued, then joins. */
+gz_err store_writer_start(store *s, gz_error *e);
+void store_writer_stop(store *s);
+
 /* Begin a write transaction: takes the process write lock (waiting at most a bounded time)
  * then BEGIN IMMEDIATE. GZ_E_UNAVAILABLE if the wait ran out. Not re-entrant. */
 gz_err store_write_begin(store *s, gz_error *e);

@@ -1,0 +1,180 @@
+/* test_store.c — the store: migrations applied once, read snapshots, and the group writer
+ * (many threads' writes batched into shared commits, a failing job undoing only itself). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "testkit.h"
+
+struct fx {
+	char *dir;
+	store *s;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	f->dir = tk_tmpdir();
+	f->s = tk_store(f->dir);
+	gz_error e = {0};
+	assert_int_equal(store_exec(f->s, "CREATE TABLE t(id INTEGER PRIMARY KEY, who INTEGER, n INTEGER)", &e), GZ_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_writer_stop(f->s);
+	store_close(f->s);
+	tk_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int64_t count_rows(store *s, const char *sql)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+	assert_non_null(st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+struct row {
+	int who, n;
+};
+
+static gz_err insert_job(store *s, void *ctx, gz_error *e)
+{
+	struct row *r = ctx;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO t(who, n) VALUES(?1, ?2)");
+	sqlite3_bind_int(st, 1, r->who);
+	sqlite3_bind_int(st, 2, r->n);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, rc, e, "inserting");
+	/* Every seventh job changes its mind after writing: its row must not survive. */
+	if (r->n % 7 == 3)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "n", "job %d refuses", r->n);
+	return GZ_OK;
+}
+
+struct worker {
+	store *s;
+	int who, ok, refused;
+};
+
+static void *writer_client(void *arg)
+{
+	struct worker *w = arg;
+	for (int i = 0; i < 40; i++) {
+		struct row r = {w->who, i};
+		gz_error e = {0};
+		gz_err rc = store_write_run(w->s, insert_job, &r, &e);
+		if (rc == GZ_OK)
+			w->ok++;
+		else if (rc == GZ_E_INVALID_VALUE && strstr(e.message, "refuses"))
+			w->refused++;
+	}
+	return NULL;
+}
+
+static void group_writer_batches_and_isolates_failures(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	assert_int_equal(store_writer_start(f->s, &e), GZ_OK);
+	enum { N = 16 };
+	pthread_t th[N];
+	struct worker w[N];
+	for (int i = 0; i < N; i++) {
+		w[i] = (struct worker){f->s, i, 0, 0};
+		pthread_create(&th[i], NULL, writer_client, &w[i]);
+	}
+	int ok = 0, refused = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(th[i], NULL);
+		ok += w[i].ok;
+		refused += w[i].refused;
+	}
+	/* 40 jobs per thread; n = 3, 10, 17, 24, 31, 38 refuse. */
+	assert_int_equal(refused, N * 6);
+	assert_int_equal(ok, N * 34);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t"), N * 34);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t WHERE n % 7 = 3"), 0);
+	/* Acknowledged means committed: a fresh connection sees every row. */
+	store_writer_stop(f->s);
+	char path[512];
+	snprintf(path, sizeof path, "%s/gongzhi.db", f->dir);
+	store *other;
+	assert_int_equal(store_open(&other, path, &e), GZ_OK);
+	assert_int_equal(count_rows(other, "SELECT count(*) FROM t"), N * 34);
+	store_close(other);
+}
+
+static gz_err nested_job(store *s, void *ctx, gz_error *e)
+{
+	struct row inner = {99, 1};
+	/* A job that calls another write function simply runs it in the same transaction. */
+	gz_err rc = store_write_run(s, insert_job, &inner, e);
+	if (rc)
+		return rc;
+	return insert_job(s, ctx, e);
+}
+
+static void direct_mode_and_nesting(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	struct row r = {98, 2};
+	assert_int_equal(store_write_run(f->s, nested_job, &r, &e), GZ_OK);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t WHERE who IN (98, 99)"), 2);
+	struct row bad = {97, 3}; /* refuses: nothing of it stays */
+	assert_int_equal(store_write_run(f->s, insert_job, &bad, &e), GZ_E_INVALID_VALUE);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t WHERE who = 97"), 0);
+	assert_false(store_in_write(f->s));
+}
+
+static void migrations_apply_once(void **state)
+{
+	struct fx *f = *state;
+	static const store_migration m[] = {
+		{1, "one", "CREATE TABLE m1(x)"},
+		{2, "two", "INSERT INTO m1 VALUES (1)"},
+		{0},
+	};
+	gz_error e = {0};
+	assert_int_equal(store_migrate(f->s, "testmod", m, &e), GZ_OK);
+	assert_int_equal(store_migrate(f->s, "testmod", m, &e), GZ_OK);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM m1"), 1);
+	static const store_migration broken[] = {
+		{1, "one", "CREATE TABLE m1(x)"},
+		{2, "two", "INSERT INTO m1 VALUES (1)"},
+		{3, "bad", "CREATE TABLE m2(y); THIS IS NOT SQL"},
+		{0},
+	};
+	assert_int_not_equal(store_migrate(f->s, "testmod", broken, &e), GZ_OK);
+	/* The failed migration left nothing behind. */
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM sqlite_master WHERE name='m2'"), 0);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM schema_migrations WHERE module='testmod'"), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(group_writer_batches_and_isolates_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(direct_mode_and_nesting, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrations_apply_once, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
