@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
+#include "core/secret.h"
 #include "core/util.h"
 #include "http/http.h"
 #include "modules.h"
@@ -126,6 +127,12 @@ static store *open_store(bool create)
 		die("%s", e.message);
 		return NULL;
 	}
+	/* Personal data is sealed with the data directory's key (init creates it). */
+	if (!create && secret_load(data_dir, &e) != GZ_OK) {
+		die("%s", e.message);
+		store_close(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -161,6 +168,9 @@ static int cmd_init(int argc, char **argv)
 	if (!s)
 		return 1;
 	int rc = ensure_key();
+	gz_error ke = {0};
+	if (!rc && secret_load(data_dir, &ke) != GZ_OK)
+		rc = die("%s", ke.message);
 	if (!rc && !auth_any_user(s)) {
 		const char *pw = getenv("GONGZHI_ADMIN_PASSWORD");
 		char gen[32];

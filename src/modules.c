@@ -2,13 +2,14 @@
 #include "modules.h"
 
 /* Each module defines its descriptor in its <module>_http.c. */
-extern const gz_module system_module, places_module, auth_module, audit_module;
+extern const gz_module system_module, places_module, auth_module, audit_module, registry_module;
 
 const gz_module *const gz_modules[] = {
 	&system_module,
 	&places_module,
 	&auth_module,
 	&audit_module,
+	&registry_module,
 	NULL,
 };
 

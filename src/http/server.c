@@ -352,6 +352,8 @@ static gz_err write_job(store *s, void *ctx, gz_error *e)
 	http_req *r = ctx;
 	const http_route *rt = r->route;
 	gz_err rc = rt->handler(r);
+	if (!rc && !r->reply) /* a reply that failed to build undoes the write */
+		rc = http_fail(r, GZ_E_INTERNAL, NULL, "%s built no reply", rt->pattern);
 	if (rc)
 		return rc;
 	char *detail = r->audit_detail ? json_dumps(r->audit_detail, JSON_COMPACT) : NULL;
@@ -396,6 +398,8 @@ static gz_err run_route(http_req *r, struct conn_ctx *cx)
 		store_read_begin(r->store);
 		rc = rt->handler(r);
 		store_read_end(r->store);
+		if (!rc && !r->reply)
+			rc = http_fail(r, GZ_E_INTERNAL, NULL, "%s built no reply", rt->pattern);
 		return rc;
 	}
 	return store_write_run(r->store, write_job, r, &r->err);

@@ -1,0 +1,898 @@
+/* registry.c — grids, buildings, households and residents: validation, personal-data
+ * protection, history, scoped reads. No HTTP here (registry_http.c renders it). */
+#include "registry/registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/ids.h"
+#include "core/secret.h"
+#include "core/util.h"
+#include "places/places.h"
+
+bool registry_may_see_id(gz_role r)
+{
+	return r == ROLE_ADMIN || r == ROLE_CADRE;
+}
+
+bool registry_may_see_phone(gz_role r)
+{
+	return r == ROLE_ADMIN || r == ROLE_CADRE || r == ROLE_GRID_WORKER;
+}
+
+static const char *const relations[] = {"户主 本人", "配偶", "子", "女", "父母", "祖父母", "孙子女", "兄弟姐妹", "其他", NULL};
+
+int registry_age(const char *birth)
+{
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	int y = atoi(birth), m = atoi(birth + 5), d = atoi(birth + 8);
+	int age = tm.tm_year + 1900 - y;
+	if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
+		age--;
+	return age < 0 ? 0 : age;
+}
+
+/* --- validation helpers --------------------------------------------------------------- */
+
+static gz_err text_ok(const char *field, const char *v, size_t min, size_t max, gz_error *e)
+{
+	size_t n = strlen(v);
+	size_t chars = gz_utf8_chars(v, n);
+	if (!gz_utf8_valid(v, n))
+		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" is not valid text", field);
+	if (chars < min)
+		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" must not be empty", field);
+	if (chars > max)
+		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" is longer than %zu characters", field, max);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20)
+			return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" contains control characters", field);
+	return GZ_OK;
+}
+
+/* A phone: 5–20 characters of digits, '+', '-' or spaces, with at least 4 digits. */
+static gz_err phone_ok(const char *v, char last4[5], gz_error *e)
+{
+	size_t n = strlen(v), digits = 0;
+	if (n < 5 || n > 20)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "phone", "phone must be 5 to 20 characters");
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] >= '0' && v[i] <= '9')
+			digits++;
+		else if (v[i] != '+' && v[i] != '-' && v[i] != ' ')
+			return gz_fail(e, GZ_E_INVALID_VALUE, "phone", "phone may hold only digits, '+', '-' and spaces");
+	}
+	if (digits < 4)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "phone", "phone must have at least 4 digits");
+	int k = 4;
+	last4[4] = '\0';
+	for (size_t i = n; i-- > 0 && k > 0;)
+		if (v[i] >= '0' && v[i] <= '9')
+			last4[--k] = v[i];
+	return GZ_OK;
+}
+
+static bool in_scope(const gz_user *u, const char *code)
+{
+	return scope_contains(u->scope, code);
+}
+
+static void bind_sealed(sqlite3_stmt *st, int idx, const char *plain)
+{
+	if (!plain || !*plain) {
+		sqlite3_bind_null(st, idx);
+		return;
+	}
+	size_t n = strlen(plain);
+	unsigned char box[256];
+	if (n + SECRET_OVERHEAD > sizeof box) {
+		sqlite3_bind_null(st, idx);
+		return;
+	}
+	size_t len = secret_seal(plain, n, box);
+	sqlite3_bind_blob(st, idx, box, (int)len, SQLITE_TRANSIENT);
+}
+
+static void col_open(sqlite3_stmt *st, int col, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
+		return;
+	if (!secret_open(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col), out, n))
+		gz_strlcpy(out, "?", n); /* wrong key: never a crash, never garbage */
+}
+
+static int64_t step_int(sqlite3_stmt *st)
+{
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return v;
+}
+
+/* --- grids and buildings ---------------------------------------------------------------- */
+
+static void unit_from_row(sqlite3_stmt *st, reg_unit *x)
+{
+	memset(x, 0, sizeof *x);
+	gz_strlcpy(x->code, store_col_text(st, 0), sizeof x->code);
+	gz_strlcpy(x->name, store_col_text(st, 1), sizeof x->name);
+	gz_strlcpy(x->note, store_col_text(st, 2), sizeof x->note);
+	gz_strlcpy(x->kind, store_col_text(st, 3), sizeof x->kind);
+	gz_strlcpy(x->address, store_col_text(st, 4), sizeof x->address);
+	size_t n = strlen(x->code);
+	memcpy(x->parent_code, x->code, n - 3);
+	x->parent_code[n - 3] = '\0';
+	gz_strlcpy(x->parent_name, store_col_text(st, 5), sizeof x->parent_name);
+	x->buildings = sqlite3_column_int64(st, 6);
+	x->households = sqlite3_column_int64(st, 7);
+	x->residents = sqlite3_column_int64(st, 8);
+	x->care = sqlite3_column_int64(st, 9);
+}
+
+static gz_err unit_get(store *s, int level, const char *code, reg_unit *out, gz_error *e)
+{
+	static const char sql[] =
+		"SELECT p.code, p.name, coalesce(g.note, ''), coalesce(b.kind, ''), coalesce(b.address, ''),"
+		" (SELECT q.name FROM places q WHERE q.level = p.level - 1 AND q.code = substr(p.code, 1, length(p.code) - 3)),"
+		" (SELECT count(*) FROM places x WHERE x.level = 7 AND x.code > p.code AND x.code < p.code || ':'),"
+		" (SELECT count(*) FROM households h WHERE h.place_code >= p.code AND h.place_code < p.code || ':'),"
+		" (SELECT count(*) FROM residents r WHERE r.place_code >= p.code AND r.place_code < p.code || ':'"
+		"   AND r.status = 'present'),"
+		" (SELECT count(DISTINCT t.resident_id) FROM residents r JOIN resident_tags t ON t.resident_id = r.id"
+		"   WHERE r.place_code >= p.code AND r.place_code < p.code || ':' AND r.status = 'present')"
+		" FROM places p LEFT JOIN grids g ON g.code = p.code LEFT JOIN buildings b ON b.code = p.code"
+		" WHERE p.level = ?1 AND p.code = ?2";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read the registry");
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		unit_from_row(st, out);
+	sqlite3_reset(st);
+	if (!found)
+		return gz_fail(e, GZ_E_NOT_FOUND, "code", "%s \"%s\" not found", level == PL_GRID ? "grid" : "building", code);
+	return GZ_OK;
+}
+
+gz_err registry_grid_get(store *s, const gz_user *u, const char *code, reg_unit *out, gz_error *e)
+{
+	if (places_level_of(code) != PL_GRID || !in_scope(u, code))
+		return gz_fail(e, GZ_E_NOT_FOUND, "code", "grid \"%.20s\" not found", code);
+	return unit_get(s, PL_GRID, code, out, e);
+}
+
+gz_err registry_units(store *s, int level, const gz_range *range, const char *after, int limit,
+		      reg_unit_visit fn, void *ctx, bool *more, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(
+		s, "SELECT p.code, p.name, coalesce(g.note, ''), coalesce(b.kind, ''), coalesce(b.address, ''),"
+		   " (SELECT q.name FROM places q WHERE q.level = p.level - 1 AND q.code = substr(p.code, 1, length(p.code) - 3)),"
+		   " (SELECT count(*) FROM places x WHERE x.level = 7 AND x.code > p.code AND x.code < p.code || ':'),"
+		   " (SELECT count(*) FROM households h WHERE h.place_code >= p.code AND h.place_code < p.code || ':'),"
+		   " (SELECT count(*) FROM residents r WHERE r.place_code >= p.code AND r.place_code < p.code || ':'"
+		   "   AND r.status = 'present'),"
+		   " (SELECT count(DISTINCT t.resident_id) FROM residents r JOIN resident_tags t ON t.resident_id = r.id"
+		   "   WHERE r.place_code >= p.code AND r.place_code < p.code || ':' AND r.status = 'present')"
+		   " FROM places p LEFT JOIN grids g ON g.code = p.code LEFT JOIN buildings b ON b.code = p.code"
+		   " WHERE p.level = ?1 AND p.code >= ?2 AND p.code < ?3 AND p.code > ?4 ORDER BY p.code LIMIT ?5");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot list the registry");
+	sqlite3_bind_int(st, 1, level);
+	store_bind_range(st, 2, range);
+	sqlite3_bind_text(st, 4, after ? after : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, limit + 1);
+	reg_unit *rows = malloc(sizeof *rows * (size_t)limit);
+	if (!rows) {
+		sqlite3_reset(st);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	}
+	int n = 0, rc;
+	*more = false;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit) {
+			*more = true;
+			break;
+		}
+		unit_from_row(st, &rows[n++]);
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++)
+		if (fn(ctx, &rows[i]))
+			break;
+	free(rows);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "listing the registry");
+}
+
+static gz_err next_child_code(store *s, int level, const char *parent, char out[GZ_CODE_MAX + 1], gz_error *e)
+{
+	gz_range r;
+	scope_range_of(parent, &r);
+	sqlite3_stmt *st = store_stmt(s, "SELECT max(code) FROM places WHERE level=?1 AND code>=?2 AND code<?3");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot number the new place");
+	sqlite3_bind_int(st, 1, level);
+	store_bind_range(st, 2, &r);
+	int next = 1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		const char *max = store_col_text(st, 0);
+		next = atoi(max + strlen(max) - 3) + 1;
+	}
+	sqlite3_reset(st);
+	if (next > 999)
+		return gz_fail(e, GZ_E_CONFLICT, NULL, "\"%s\" already has 999 %s", parent, level == PL_GRID ? "grids" : "buildings");
+	snprintf(out, GZ_CODE_MAX + 1, "%s%03d", parent, next);
+	return GZ_OK;
+}
+
+static gz_err insert_place(store *s, int level, const char *code, const char *name, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO places(level, code, name) VALUES(?1, ?2, ?3)");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot add the place");
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "adding a place");
+}
+
+gz_err registry_grid_create(store *s, const gz_user *u, const char *village, const char *name,
+			    const char *note, reg_unit *out, gz_error *e)
+{
+	gz_err rc;
+	if ((rc = text_ok("name", name, 1, REG_NAME_MAX, e)) || (note && (rc = text_ok("note", note, 0, REG_NOTE_MAX, e))))
+		return rc;
+	if (places_level_of(village) != PL_VILLAGE)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "village_code", "place \"%.20s\" is not a village or community", village);
+	place v;
+	if (!in_scope(u, village) || places_get(s, village, &v, NULL) != GZ_OK)
+		return gz_fail(e, GZ_E_NOT_FOUND, "village_code", "village \"%s\" not found", village);
+	char code[GZ_CODE_MAX + 1];
+	if ((rc = next_child_code(s, PL_GRID, village, code, e)) || (rc = insert_place(s, PL_GRID, code, name, e)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO grids(code, note, created_at) VALUES(?1, ?2, ?3)");
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, note ? note : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "adding a grid");
+	return unit_get(s, PL_GRID, code, out, e);
+}
+
+gz_err registry_grid_update(store *s, const gz_user *u, const char *code, const char *name,
+			    const char *note, reg_unit *out, gz_error *e)
+{
+	gz_err rc;
+	reg_unit cur;
+	if ((rc = registry_grid_get(s, u, code, &cur, e)))
+		return rc;
+	if ((name && (rc = text_ok("name", name, 1, REG_NAME_MAX, e))) || (note && (rc = text_ok("note", note, 0, REG_NOTE_MAX, e))))
+		return rc;
+	if (name) {
+		sqlite3_stmt *st = store_stmt(s, "UPDATE places SET name=?2 WHERE level=6 AND code=?1");
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		int sr = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (sr != SQLITE_DONE)
+			return store_fail(s, sr, e, "renaming a grid");
+	}
+	if (note) {
+		sqlite3_stmt *st = store_stmt(s, "UPDATE grids SET note=?2 WHERE code=?1");
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, note, -1, SQLITE_TRANSIENT);
+		int sr = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (sr != SQLITE_DONE)
+			return store_fail(s, sr, e, "updating a grid");
+	}
+	return unit_get(s, PL_GRID, code, out, e);
+}
+
+gz_err registry_building_create(store *s, const gz_user *u, const char *grid, const char *name,
+				const char *kind, const char *address, reg_unit *out, gz_error *e)
+{
+	gz_err rc;
+	if ((rc = text_ok("name", name, 1, REG_NAME_MAX, e)) ||
+	    (address && (rc = text_ok("address", address, 0, REG_ADDR_MAX, e))))
+		return rc;
+	if (strcmp(kind, "building") && strcmp(kind, "courtyard"))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "kind", "kind must be \"building\" or \"courtyard\"");
+	reg_unit g;
+	if ((rc = registry_grid_get(s, u, grid, &g, e))) {
+		if (e)
+			gz_strlcpy(e->field, "grid_code", sizeof e->field);
+		return rc;
+	}
+	char code[GZ_CODE_MAX + 1];
+	if ((rc = next_child_code(s, PL_BUILDING, grid, code, e)) || (rc = insert_place(s, PL_BUILDING, code, name, e)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO buildings(code, kind, address, created_at) VALUES(?1, ?2, ?3, ?4)");
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, address ? address : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "adding a building");
+	return unit_get(s, PL_BUILDING, code, out, e);
+}
+
+/* --- households ----------------------------------------------------------------------- */
+
+#define HOUSEHOLD_COLS                                                                             \
+	"SELECT h.id, h.place_code, h.address, h.phone_enc, coalesce(h.head_id, 0),"                  \
+	" coalesce((SELECT name FROM residents WHERE id = h.head_id), ''),"                            \
+	" (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND r.status = 'present'),"    \
+	" (SELECT count(DISTINCT t.resident_id) FROM residents r JOIN resident_tags t"                \
+	"   ON t.resident_id = r.id WHERE r.household_id = h.id AND r.status = 'present'),"            \
+	" h.created_at, h.updated_at,"                                                                 \
+	" coalesce((SELECT name FROM places WHERE level = CASE length(h.place_code) WHEN 12 THEN 5"   \
+	"   WHEN 15 THEN 6 ELSE 7 END AND code = h.place_code), '')"                                   \
+	" FROM households h"
+
+static void household_from_row(sqlite3_stmt *st, reg_household *h)
+{
+	memset(h, 0, sizeof *h);
+	h->id = sqlite3_column_int64(st, 0);
+	gz_strlcpy(h->place_code, store_col_text(st, 1), sizeof h->place_code);
+	gz_strlcpy(h->address, store_col_text(st, 2), sizeof h->address);
+	col_open(st, 3, h->phone, sizeof h->phone);
+	h->head_id = sqlite3_column_int64(st, 4);
+	gz_strlcpy(h->head_name, store_col_text(st, 5), sizeof h->head_name);
+	h->members = sqlite3_column_int64(st, 6);
+	h->care = sqlite3_column_int64(st, 7);
+	h->created_at = sqlite3_column_int64(st, 8);
+	h->updated_at = sqlite3_column_int64(st, 9);
+	gz_strlcpy(h->place_name, store_col_text(st, 10), sizeof h->place_name);
+}
+
+gz_err registry_household_get(store *s, const gz_range *range, int64_t id, reg_household *out, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, HOUSEHOLD_COLS " WHERE h.id = ?1 AND h.place_code >= ?2 AND h.place_code < ?3");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read households");
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_range(st, 2, range);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		household_from_row(st, out);
+	sqlite3_reset(st);
+	return found ? GZ_OK : gz_fail(e, GZ_E_NOT_FOUND, "id", "household %lld not found", (long long)id);
+}
+
+gz_err registry_households(store *s, const gz_range *range, const char *q, int64_t after, int limit,
+			   reg_household_visit fn, void *ctx, bool *more, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(
+		s, HOUSEHOLD_COLS " WHERE h.place_code >= ?1 AND h.place_code < ?2 AND h.id > ?3"
+				  " AND (?4 IS NULL OR instr(h.address, ?4) > 0 OR EXISTS (SELECT 1 FROM residents r"
+				  "  WHERE r.household_id = h.id AND instr(r.name, ?4) > 0))"
+				  " ORDER BY h.id LIMIT ?5");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot list households");
+	store_bind_range(st, 1, range);
+	sqlite3_bind_int64(st, 3, after);
+	store_bind_text(st, 4, q);
+	sqlite3_bind_int(st, 5, limit + 1);
+	reg_household *rows = malloc(sizeof *rows * (size_t)limit);
+	if (!rows) {
+		sqlite3_reset(st);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	}
+	int n = 0, rc;
+	*more = false;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit) {
+			*more = true;
+			break;
+		}
+		household_from_row(st, &rows[n++]);
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++)
+		if (fn(ctx, &rows[i]))
+			break;
+	free(rows);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "listing households");
+}
+
+static gz_err household_place_ok(store *s, const gz_user *u, const char *pc, gz_error *e)
+{
+	place_level lv = places_level_of(pc);
+	if (lv != PL_VILLAGE && lv != PL_GRID && lv != PL_BUILDING)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "place_code", "a household belongs to a village, grid or building, not \"%.20s\"", pc);
+	place p;
+	if (!in_scope(u, pc) || places_get(s, pc, &p, NULL) != GZ_OK)
+		return gz_fail(e, GZ_E_NOT_FOUND, "place_code", "place \"%s\" not found", pc);
+	return GZ_OK;
+}
+
+gz_err registry_household_create(store *s, const gz_user *u, const char *pc, const char *address,
+				 const char *phone, reg_household *out, gz_error *e)
+{
+	gz_err rc;
+	char last4[5];
+	if ((rc = text_ok("address", address, 1, REG_ADDR_MAX, e)) || (phone && *phone && (rc = phone_ok(phone, last4, e))) ||
+	    (rc = household_place_ok(s, u, pc, e)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO households(place_code, address, phone_enc, created_at, updated_at)"
+					 " VALUES(?1, ?2, ?3, ?4, ?4)");
+	sqlite3_bind_text(st, 1, pc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_TRANSIENT);
+	bind_sealed(st, 3, phone);
+	sqlite3_bind_int64(st, 4, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "adding a household");
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	return registry_household_get(s, &all, sqlite3_last_insert_rowid(store_db(s)), out, e);
+}
+
+gz_err registry_household_update(store *s, const gz_user *u, int64_t id, const char *address,
+				 const char *phone, int64_t head_id, reg_household *out, gz_error *e)
+{
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	reg_household cur;
+	gz_err rc;
+	char last4[5];
+	if ((rc = registry_household_get(s, &all, id, &cur, e)))
+		return rc;
+	if ((address && (rc = text_ok("address", address, 1, REG_ADDR_MAX, e))) ||
+	    (phone && *phone && (rc = phone_ok(phone, last4, e))))
+		return rc;
+	if (head_id > 0) {
+		sqlite3_stmt *st = store_stmt(s, "SELECT 1 FROM residents WHERE id=?1 AND household_id=?2 AND status='present'");
+		sqlite3_bind_int64(st, 1, head_id);
+		sqlite3_bind_int64(st, 2, id);
+		if (!step_int(st))
+			return gz_fail(e, GZ_E_INVALID_VALUE, "head_id", "resident %lld is not a present member of household %lld",
+				       (long long)head_id, (long long)id);
+	}
+	sqlite3_stmt *st = store_stmt(s, "UPDATE households SET address = coalesce(?2, address),"
+					 " phone_enc = CASE WHEN ?4 THEN ?3 ELSE phone_enc END,"
+					 " head_id = CASE WHEN ?5 > 0 THEN ?5 WHEN ?5 < 0 THEN NULL ELSE head_id END,"
+					 " updated_at = ?6 WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, address);
+	bind_sealed(st, 3, phone);
+	sqlite3_bind_int(st, 4, phone != NULL);
+	sqlite3_bind_int64(st, 5, head_id);
+	sqlite3_bind_int64(st, 6, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "updating a household");
+	return registry_household_get(s, &all, id, out, e);
+}
+
+/* --- residents ------------------------------------------------------------------------ */
+
+#define RESIDENT_COLS                                                                              \
+	"SELECT r.id, r.household_id, r.place_code, r.name, r.gender, r.birth_date, r.id_enc,"        \
+	" r.phone_enc, r.ethnicity, r.hukou, r.political, r.relation, r.status, r.created_at,"          \
+	" r.updated_at FROM residents r"
+
+static void resident_from_row(store *s, sqlite3_stmt *st, reg_resident *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, 0);
+	r->household_id = sqlite3_column_int64(st, 1);
+	gz_strlcpy(r->place_code, store_col_text(st, 2), sizeof r->place_code);
+	gz_strlcpy(r->name, store_col_text(st, 3), sizeof r->name);
+	gz_strlcpy(r->gender, store_col_text(st, 4), sizeof r->gender);
+	gz_strlcpy(r->birth_date, store_col_text(st, 5), sizeof r->birth_date);
+	col_open(st, 6, r->id_number, sizeof r->id_number);
+	col_open(st, 7, r->phone, sizeof r->phone);
+	gz_strlcpy(r->ethnicity, store_col_text(st, 8), sizeof r->ethnicity);
+	gz_strlcpy(r->hukou, store_col_text(st, 9), sizeof r->hukou);
+	gz_strlcpy(r->political, store_col_text(st, 10), sizeof r->political);
+	gz_strlcpy(r->relation, store_col_text(st, 11), sizeof r->relation);
+	gz_strlcpy(r->status, store_col_text(st, 12), sizeof r->status);
+	r->created_at = sqlite3_column_int64(st, 13);
+	r->updated_at = sqlite3_column_int64(st, 14);
+	(void)s;
+}
+
+static void resident_tags_load(store *s, reg_resident *r)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT t.tag FROM resident_tags t JOIN care_tags c ON c.tag = t.tag"
+					 " WHERE t.resident_id = ?1 ORDER BY c.sort, t.tag");
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, r->id);
+	r->ntags = 0;
+	while (r->ntags < REG_TAGS_MAX && sqlite3_step(st) == SQLITE_ROW)
+		gz_strlcpy(r->tags[r->ntags++], store_col_text(st, 0), sizeof r->tags[0]);
+	sqlite3_reset(st);
+}
+
+gz_err registry_resident_get(store *s, const gz_range *range, int64_t id, reg_resident *out, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, RESIDENT_COLS " WHERE r.id = ?1 AND r.place_code >= ?2 AND r.place_code < ?3");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read residents");
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_range(st, 2, range);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		resident_from_row(s, st, out);
+	sqlite3_reset(st);
+	if (!found)
+		return gz_fail(e, GZ_E_NOT_FOUND, "id", "resident %lld not found", (long long)id);
+	resident_tags_load(s, out);
+	return GZ_OK;
+}
+
+gz_err registry_residents(store *s, const gz_range *range, const reg_resident_filter *f, int64_t after,
+			  int limit, reg_resident_visit fn, void *ctx, bool *more, gz_error *e)
+{
+	sqlite3_stmt *st;
+	if (f->id_number && *f->id_number) {
+		/* Exact lookup through the keyed hash: the number itself is never in the database. */
+		st = store_stmt(s, RESIDENT_COLS " WHERE r.id_hash = ?1 AND r.place_code >= ?2 AND r.place_code < ?3"
+					       " AND r.id > ?4 LIMIT ?5");
+		if (!st)
+			return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot search residents");
+		char norm[19];
+		gz_strlcpy(norm, f->id_number, sizeof norm);
+		if (strlen(norm) == 18 && norm[17] == 'x')
+			norm[17] = 'X';
+		unsigned char h[SECRET_HASH_LEN];
+		secret_hash(norm, h);
+		sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
+		store_bind_range(st, 2, range);
+		sqlite3_bind_int64(st, 4, after);
+		sqlite3_bind_int(st, 5, limit + 1);
+	} else {
+		st = store_stmt(s, RESIDENT_COLS " WHERE r.place_code >= ?1 AND r.place_code < ?2 AND r.id > ?3"
+					       " AND (?4 IS NULL OR instr(r.name, ?4) > 0)"
+					       " AND (?5 IS NULL OR r.phone_last4 = ?5)"
+					       " AND (?6 IS NULL OR EXISTS (SELECT 1 FROM resident_tags t"
+					       "      WHERE t.resident_id = r.id AND t.tag = ?6))"
+					       " AND (?7 IS NULL OR r.status = ?7)"
+					       " AND (?8 = 0 OR r.household_id = ?8)"
+					       " ORDER BY r.id LIMIT ?9");
+		if (!st)
+			return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot search residents");
+		store_bind_range(st, 1, range);
+		sqlite3_bind_int64(st, 3, after);
+		store_bind_text(st, 4, f->q && *f->q ? f->q : NULL);
+		store_bind_text(st, 5, f->phone4 && *f->phone4 ? f->phone4 : NULL);
+		store_bind_text(st, 6, f->tag && *f->tag ? f->tag : NULL);
+		store_bind_text(st, 7, f->status && *f->status ? f->status : NULL);
+		sqlite3_bind_int64(st, 8, f->household_id);
+		sqlite3_bind_int(st, 9, limit + 1);
+	}
+	reg_resident *rows = malloc(sizeof *rows * (size_t)limit);
+	if (!rows) {
+		sqlite3_reset(st);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	}
+	int n = 0, rc;
+	*more = false;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit) {
+			*more = true;
+			break;
+		}
+		resident_from_row(s, st, &rows[n++]);
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++) {
+		resident_tags_load(s, &rows[i]);
+		if (fn(ctx, &rows[i]))
+			break;
+	}
+	free(rows);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "searching residents");
+}
+
+/* Check every given field of in; birth/gender must agree with the ID number (old values fill
+ * what a PATCH leaves out). */
+static gz_err resident_validate(const reg_resident_in *in, const reg_resident *old, ids_citizen *cz,
+				char last4[5], gz_error *e)
+{
+	gz_err rc;
+	if (in->name && (rc = text_ok("name", in->name, 1, REG_NAME_MAX, e)))
+		return rc;
+	if (in->gender && strcmp(in->gender, "male") && strcmp(in->gender, "female"))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "gender", "gender must be \"male\" or \"female\"");
+	if (in->birth_date && !ids_date_ok(in->birth_date))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "birth_date", "birth date must be a real date YYYY-MM-DD, not in the future");
+	if (in->ethnicity && (rc = text_ok("ethnicity", in->ethnicity, 0, 20, e)))
+		return rc;
+	if (in->political && (rc = text_ok("political", in->political, 0, 20, e)))
+		return rc;
+	if (in->hukou && *in->hukou && strcmp(in->hukou, "local") && strcmp(in->hukou, "nonlocal"))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "hukou", "hukou must be \"local\" or \"nonlocal\"");
+	if (in->relation) {
+		bool ok = false;
+		for (const char *const *r = relations; *r; r++)
+			ok = ok || !strcmp(*r, in->relation);
+		if (!ok)
+			return gz_fail(e, GZ_E_INVALID_VALUE, "relation", "relation \"%.40s\" is not one of the listed relations", in->relation);
+	}
+	if (in->phone && *in->phone && (rc = phone_ok(in->phone, last4, e)))
+		return rc;
+	const char *id = in->id_number ? in->id_number : (old ? old->id_number : NULL);
+	cz->norm[0] = '\0';
+	if (id && *id) {
+		if ((rc = ids_citizen_check(id, cz, e)))
+			return rc;
+		const char *birth = in->birth_date ? in->birth_date : (old ? old->birth_date : "");
+		const char *gender = in->gender ? in->gender : (old ? old->gender : "");
+		if (strcmp(birth, cz->birth))
+			return gz_fail(e, GZ_E_INVALID_VALUE, "id_number", "the birth date in the citizen id number is not the birth date entered");
+		if (strcmp(gender, cz->male ? "male" : "female"))
+			return gz_fail(e, GZ_E_INVALID_VALUE, "id_number", "the gender in the citizen id number is not the gender entered");
+	}
+	return GZ_OK;
+}
+
+static gz_err tags_set(store *s, int64_t id, const reg_resident_in *in, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "DELETE FROM resident_tags WHERE resident_id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	for (int i = 0; i < in->ntags; i++) {
+		sqlite3_stmt *chk = store_stmt(s, "SELECT 1 FROM care_tags WHERE tag = ?1");
+		sqlite3_bind_text(chk, 1, in->tags[i], -1, SQLITE_TRANSIENT);
+		if (!step_int(chk))
+			return gz_fail(e, GZ_E_INVALID_VALUE, "tags", "care tag \"%.40s\" is not in the tag list", in->tags[i]);
+		st = store_stmt(s, "INSERT OR IGNORE INTO resident_tags(resident_id, tag) VALUES(?1, ?2)");
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, in->tags[i], -1, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_fail(s, rc, e, "tagging a resident");
+	}
+	return GZ_OK;
+}
+
+static gz_err event_add(store *s, const gz_user *u, int64_t rid, int64_t hid, const char *kind, const char *detail,
+			gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO resident_events(resident_id, household_id, at, kind, actor, detail)"
+					 " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+	sqlite3_bind_int64(st, 1, rid);
+	sqlite3_bind_int64(st, 2, hid);
+	sqlite3_bind_int64(st, 3, gz_now());
+	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, u->username, -1, SQLITE_TRANSIENT);
+	store_bind_text(st, 6, detail);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "recording history");
+}
+
+static gz_err id_conflict(store *s, int rc, gz_error *e)
+{
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return gz_fail(e, GZ_E_CONFLICT, "id_number", "a resident with this citizen id number is already registered");
+	return store_fail(s, rc, e, "saving a resident");
+}
+
+gz_err registry_resident_create(store *s, const gz_user *u, const reg_resident_in *in, reg_resident *out,
+				gz_error *e)
+{
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	reg_household h;
+	gz_err rc;
+	if (!in->name || !in->gender || !in->birth_date || !in->relation)
+		return gz_fail(e, GZ_E_MISSING_FIELD, !in->name ? "name" : !in->gender ? "gender" : !in->birth_date ? "birth_date" : "relation",
+			       "name, gender, birth_date and relation are required");
+	if ((rc = registry_household_get(s, &all, in->household_id, &h, e))) {
+		if (e)
+			gz_strlcpy(e->field, "household_id", sizeof e->field);
+		return rc;
+	}
+	ids_citizen cz;
+	char last4[5] = "";
+	if ((rc = resident_validate(in, NULL, &cz, last4, e)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO residents(household_id, place_code, name, gender, birth_date, id_enc,"
+					 " id_hash, phone_enc, phone_last4, ethnicity, hukou, political, relation,"
+					 " created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
+	sqlite3_bind_int64(st, 1, h.id);
+	sqlite3_bind_text(st, 2, h.place_code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, in->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, in->gender, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, in->birth_date, -1, SQLITE_TRANSIENT);
+	bind_sealed(st, 6, cz.norm);
+	if (cz.norm[0]) {
+		unsigned char hash[SECRET_HASH_LEN];
+		secret_hash(cz.norm, hash);
+		sqlite3_bind_blob(st, 7, hash, sizeof hash, SQLITE_TRANSIENT);
+	}
+	bind_sealed(st, 8, in->phone);
+	store_bind_text(st, 9, last4[0] ? last4 : NULL);
+	sqlite3_bind_text(st, 10, in->ethnicity ? in->ethnicity : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 11, in->hukou ? in->hukou : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 12, in->political ? in->political : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 13, in->relation, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 14, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return id_conflict(s, sr, e);
+	int64_t id = sqlite3_last_insert_rowid(store_db(s));
+	if (in->has_tags && (rc = tags_set(s, id, in, e)))
+		return rc;
+	if ((rc = event_add(s, u, id, h.id, "created", NULL, e)))
+		return rc;
+	/* The first member entered as 户主 becomes the household head. */
+	if (!h.head_id && !strcmp(in->relation, "户主 本人")) {
+		st = store_stmt(s, "UPDATE households SET head_id = ?2, updated_at = ?3 WHERE id = ?1");
+		sqlite3_bind_int64(st, 1, h.id);
+		sqlite3_bind_int64(st, 2, id);
+		sqlite3_bind_int64(st, 3, gz_now());
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	return registry_resident_get(s, &all, id, out, e);
+}
+
+gz_err registry_resident_update(store *s, const gz_user *u, int64_t id, const reg_resident_in *in,
+				reg_resident *out, gz_error *e)
+{
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	reg_resident old;
+	gz_err rc;
+	if ((rc = registry_resident_get(s, &all, id, &old, e)))
+		return rc;
+	ids_citizen cz;
+	char last4[5] = "";
+	if ((rc = resident_validate(in, &old, &cz, last4, e)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(
+		s, "UPDATE residents SET name = coalesce(?2, name), gender = coalesce(?3, gender),"
+		   " birth_date = coalesce(?4, birth_date),"
+		   " id_enc = CASE WHEN ?5 THEN ?6 ELSE id_enc END, id_hash = CASE WHEN ?5 THEN ?7 ELSE id_hash END,"
+		   " phone_enc = CASE WHEN ?8 THEN ?9 ELSE phone_enc END,"
+		   " phone_last4 = CASE WHEN ?8 THEN ?10 ELSE phone_last4 END,"
+		   " ethnicity = coalesce(?11, ethnicity), hukou = coalesce(?12, hukou),"
+		   " political = coalesce(?13, political), relation = coalesce(?14, relation), updated_at = ?15"
+		   " WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, in->name);
+	store_bind_text(st, 3, in->gender);
+	store_bind_text(st, 4, in->birth_date);
+	sqlite3_bind_int(st, 5, in->id_number != NULL);
+	bind_sealed(st, 6, in->id_number ? cz.norm : NULL);
+	if (in->id_number && cz.norm[0]) {
+		unsigned char hash[SECRET_HASH_LEN];
+		secret_hash(cz.norm, hash);
+		sqlite3_bind_blob(st, 7, hash, sizeof hash, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_int(st, 8, in->phone != NULL);
+	bind_sealed(st, 9, in->phone);
+	store_bind_text(st, 10, last4[0] ? last4 : NULL);
+	store_bind_text(st, 11, in->ethnicity);
+	store_bind_text(st, 12, in->hukou);
+	store_bind_text(st, 13, in->political);
+	store_bind_text(st, 14, in->relation);
+	sqlite3_bind_int64(st, 15, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return id_conflict(s, sr, e);
+	if (in->has_tags && (rc = tags_set(s, id, in, e)))
+		return rc;
+	/* History names the fields that changed; personal data only by name, never by value. */
+	char detail[512] = "{\"changed\":[";
+	size_t len = strlen(detail);
+	const struct {
+		const char *name;
+		const char *v;
+		const char *was;
+	} fields[] = {{"name", in->name, old.name},           {"gender", in->gender, old.gender},
+		      {"birth_date", in->birth_date, old.birth_date}, {"id_number", in->id_number ? cz.norm : NULL, old.id_number},
+		      {"phone", in->phone, old.phone},        {"ethnicity", in->ethnicity, old.ethnicity},
+		      {"hukou", in->hukou, old.hukou},        {"political", in->political, old.political},
+		      {"relation", in->relation, old.relation}};
+	int changed = 0;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (!fields[i].v || !strcmp(fields[i].v, fields[i].was))
+			continue;
+		len += (size_t)snprintf(detail + len, sizeof detail - len, "%s\"%s\"", changed++ ? "," : "", fields[i].name);
+	}
+	if (in->has_tags)
+		len += (size_t)snprintf(detail + len, sizeof detail - len, "%s\"tags\"", changed++ ? "," : "");
+	snprintf(detail + len, sizeof detail - len, "]}");
+	if (changed && (rc = event_add(s, u, id, old.household_id, "edited", detail, e)))
+		return rc;
+	return registry_resident_get(s, &all, id, out, e);
+}
+
+/* --- care tags ------------------------------------------------------------------------- */
+
+gz_err registry_tags(store *s, const gz_range *range, reg_tag_visit fn, void *ctx, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT c.tag, (SELECT count(*) FROM resident_tags t JOIN residents r"
+					 " ON r.id = t.resident_id WHERE t.tag = c.tag AND r.status = 'present'"
+					 " AND r.place_code >= ?1 AND r.place_code < ?2) FROM care_tags c ORDER BY c.sort, c.tag");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot list care tags");
+	store_bind_range(st, 1, range);
+	struct {
+		char tag[REG_TAG_MAX * 4 + 1];
+		int64_t n;
+	} rows[64];
+	int n = 0;
+	while (n < 64 && sqlite3_step(st) == SQLITE_ROW) {
+		gz_strlcpy(rows[n].tag, store_col_text(st, 0), sizeof rows[n].tag);
+		rows[n].n = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++)
+		if (fn(ctx, rows[i].tag, rows[i].n))
+			break;
+	return GZ_OK;
+}
+
+gz_err registry_tag_add(store *s, const gz_user *u, const char *tag, gz_error *e)
+{
+	(void)u;
+	gz_err rc = text_ok("tag", tag, 1, REG_TAG_MAX, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO care_tags(tag, sort) VALUES(?1, (SELECT coalesce(max(sort), 0) + 1 FROM care_tags))");
+	sqlite3_bind_text(st, 1, tag, -1, SQLITE_TRANSIENT);
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if ((sr & 0xff) == SQLITE_CONSTRAINT)
+		return gz_fail(e, GZ_E_CONFLICT, "tag", "care tag \"%s\" already exists", tag);
+	return sr == SQLITE_DONE ? GZ_OK : store_fail(s, sr, e, "adding a care tag");
+}
+
+gz_err registry_events(store *s, int64_t household_id, int limit, reg_event_visit fn, void *ctx, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT ev.id, ev.resident_id, coalesce(r.name, ''), ev.at, ev.kind, ev.actor,"
+					 " coalesce(ev.detail, '') FROM resident_events ev LEFT JOIN residents r ON r.id = ev.resident_id"
+					 " WHERE ev.household_id = ?1 ORDER BY ev.id DESC LIMIT ?2");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read history");
+	sqlite3_bind_int64(st, 1, household_id);
+	sqlite3_bind_int(st, 2, limit);
+	reg_event *rows = calloc((size_t)limit, sizeof *rows);
+	if (!rows) {
+		sqlite3_reset(st);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	}
+	int n = 0;
+	while (n < limit && sqlite3_step(st) == SQLITE_ROW) {
+		reg_event *ev = &rows[n++];
+		ev->id = sqlite3_column_int64(st, 0);
+		ev->resident_id = sqlite3_column_int64(st, 1);
+		gz_strlcpy(ev->resident_name, store_col_text(st, 2), sizeof ev->resident_name);
+		ev->at = sqlite3_column_int64(st, 3);
+		gz_strlcpy(ev->kind, store_col_text(st, 4), sizeof ev->kind);
+		gz_strlcpy(ev->actor, store_col_text(st, 5), sizeof ev->actor);
+		gz_strlcpy(ev->detail, store_col_text(st, 6), sizeof ev->detail);
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++)
+		if (fn(ctx, &rows[i]))
+			break;
+	free(rows);
+	return GZ_OK;
+}

@@ -1,0 +1,151 @@
+/* registry.h — 一户一档: grids, buildings, households and residents of a village, with their
+ * personal data protected (docs/modules/registry.md).
+ *
+ * Scope: every function that reads or writes takes the caller's range (core/scope.h); a
+ * record outside it is GZ_E_NOT_FOUND. Writers must run inside a store write job
+ * (store_write_run); they record their own audit entries and history. Personal data: citizen
+ * ID numbers and phones are stored sealed (core/secret.h) and handed back in clear to the
+ * caller, who masks them by role (registry_may_see_*). */
+#ifndef GZ_REGISTRY_H
+#define GZ_REGISTRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "core/error.h"
+#include "core/scope.h"
+#include "store/store.h"
+
+extern const store_migration registry_migrations[];
+
+enum { REG_NAME_MAX = 50, REG_ADDR_MAX = 200, REG_NOTE_MAX = 500, REG_TAGS_MAX = 16, REG_TAG_MAX = 20 };
+
+#define REG_READ_ROLES (ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE | ROLE_SUPERVISOR | ROLE_GRID_WORKER)
+#define REG_WRITE_ROLES (ROLE_ADMIN | ROLE_CADRE | ROLE_GRID_WORKER)
+
+/* Who sees personal data in full (others get it masked). */
+bool registry_may_see_id(gz_role r);
+bool registry_may_see_phone(gz_role r);
+
+typedef struct {
+	char code[GZ_CODE_MAX + 1];
+	char name[REG_NAME_MAX * 4 + 1];
+	char parent_code[GZ_CODE_MAX + 1]; /* village of a grid, grid of a building */
+	char parent_name[401];
+	char kind[12];                     /* buildings: building | courtyard */
+	char address[REG_ADDR_MAX * 4 + 1];
+	char note[REG_NOTE_MAX * 4 + 1];
+	int64_t buildings, households, residents, care;
+} reg_unit;
+
+typedef struct {
+	int64_t id;
+	char place_code[GZ_CODE_MAX + 1];
+	char place_name[401];
+	char address[REG_ADDR_MAX * 4 + 1];
+	char phone[32];
+	int64_t head_id;
+	char head_name[REG_NAME_MAX * 4 + 1];
+	int64_t members, care;
+	int64_t created_at, updated_at;
+} reg_household;
+
+typedef struct {
+	int64_t id, household_id;
+	char place_code[GZ_CODE_MAX + 1];
+	char name[REG_NAME_MAX * 4 + 1];
+	char gender[8];
+	char birth_date[11];
+	char id_number[19];
+	char phone[32];
+	char ethnicity[64];
+	char hukou[12];
+	char political[64];
+	char relation[64];
+	char status[12];
+	int ntags;
+	char tags[REG_TAGS_MAX][REG_TAG_MAX * 4 + 1];
+	int64_t created_at, updated_at;
+} reg_resident;
+
+/* Input of a resident write; NULL / has_* false = not given (PATCH keeps the value). */
+typedef struct {
+	int64_t household_id;
+	const char *name, *gender, *birth_date, *id_number, *phone, *ethnicity, *hukou, *political,
+		*relation;
+	bool has_tags;
+	int ntags;
+	const char *tags[REG_TAGS_MAX];
+} reg_resident_in;
+
+/* Grids and buildings ----------------------------------------------------------------- */
+
+/* Create the next grid of village (village code + 3 digits). */
+gz_err registry_grid_create(store *s, const gz_user *u, const char *village, const char *name,
+			    const char *note, reg_unit *out, gz_error *e);
+gz_err registry_grid_update(store *s, const gz_user *u, const char *code, const char *name,
+			    const char *note, reg_unit *out, gz_error *e);
+gz_err registry_grid_get(store *s, const gz_user *u, const char *code, reg_unit *out, gz_error *e);
+/* Create the next building or courtyard of grid (grid code + 3 digits). */
+gz_err registry_building_create(store *s, const gz_user *u, const char *grid, const char *name,
+				const char *kind, const char *address, reg_unit *out, gz_error *e);
+
+typedef int (*reg_unit_visit)(void *ctx, const reg_unit *x);
+/* Grids (level 6) or buildings (level 7) within range, by code, after `after`. */
+gz_err registry_units(store *s, int level, const gz_range *range, const char *after, int limit,
+		      reg_unit_visit fn, void *ctx, bool *more, gz_error *e);
+
+/* Households ---------------------------------------------------------------------------- */
+
+gz_err registry_household_create(store *s, const gz_user *u, const char *place_code, const char *address,
+				 const char *phone, reg_household *out, gz_error *e);
+/* Update; NULL fields are kept. head_id 0 keeps, -1 clears. */
+gz_err registry_household_update(store *s, const gz_user *u, int64_t id, const char *address,
+				 const char *phone, int64_t head_id, reg_household *out, gz_error *e);
+gz_err registry_household_get(store *s, const gz_range *range, int64_t id, reg_household *out, gz_error *e);
+typedef int (*reg_household_visit)(void *ctx, const reg_household *h);
+/* Households within range whose address or a member's name contains q (NULL: all). */
+gz_err registry_households(store *s, const gz_range *range, const char *q, int64_t after, int limit,
+			   reg_household_visit fn, void *ctx, bool *more, gz_error *e);
+
+/* Residents ----------------------------------------------------------------------------- */
+
+gz_err registry_resident_create(store *s, const gz_user *u, const reg_resident_in *in, reg_resident *out,
+				gz_error *e);
+gz_err registry_resident_update(store *s, const gz_user *u, int64_t id, const reg_resident_in *in,
+				reg_resident *out, gz_error *e);
+gz_err registry_resident_get(store *s, const gz_range *range, int64_t id, reg_resident *out, gz_error *e);
+
+typedef struct {
+	const char *q;         /* name contains */
+	const char *phone4;    /* last four digits */
+	const char *id_number; /* exact */
+	const char *tag;
+	const char *status;
+	int64_t household_id;  /* 0: any */
+} reg_resident_filter;
+typedef int (*reg_resident_visit)(void *ctx, const reg_resident *r);
+gz_err registry_residents(store *s, const gz_range *range, const reg_resident_filter *f, int64_t after,
+			  int limit, reg_resident_visit fn, void *ctx, bool *more, gz_error *e);
+
+/* History of a household's members, newest first. */
+typedef struct {
+	int64_t id, resident_id, at;
+	char resident_name[REG_NAME_MAX * 4 + 1];
+	char kind[16];
+	char actor[AUTH_NAME_MAX + 1];
+	char detail[512];
+} reg_event;
+typedef int (*reg_event_visit)(void *ctx, const reg_event *ev);
+gz_err registry_events(store *s, int64_t household_id, int limit, reg_event_visit fn, void *ctx, gz_error *e);
+
+/* Care tags ------------------------------------------------------------------------------ */
+typedef int (*reg_tag_visit)(void *ctx, const char *tag, int64_t residents);
+gz_err registry_tags(store *s, const gz_range *range, reg_tag_visit fn, void *ctx, gz_error *e);
+gz_err registry_tag_add(store *s, const gz_user *u, const char *tag, gz_error *e);
+
+/* Age in whole years on today's date (Asia/Shanghai) of a YYYY-MM-DD birth date. */
+int registry_age(const char *birth_date);
+
+#endif
