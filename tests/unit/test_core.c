@@ -9,6 +9,8 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/ids.h"
+#include "core/secret.h"
 #include "core/scope.h"
 #include "core/util.h"
 
@@ -135,6 +137,80 @@ static void utf8_checks(void **state)
 	assert_string_equal(ts, "1970-01-01T08:00:00+08:00");
 }
 
+/* A valid number built from 17 digits (the check digit computed independently here). */
+static void make_id(const char *first17, char out[19])
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	int sum = 0;
+	for (int i = 0; i < 17; i++)
+		sum += (first17[i] - '0') * w[i];
+	memcpy(out, first17, 17);
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+static void citizen_ids_follow_gb11643(void **state)
+{
+	(void)state;
+	ids_citizen c;
+	gz_error e;
+	/* The standard's own example: 11010519491231002X (female, born 1949-12-31). */
+	assert_int_equal(ids_citizen_check("11010519491231002X", &c, &e), GZ_OK);
+	assert_string_equal(c.birth, "1949-12-31");
+	assert_false(c.male);
+	assert_int_equal(ids_citizen_check("11010519491231002x", &c, &e), GZ_OK);
+	assert_string_equal(c.norm, "11010519491231002X");
+	assert_int_equal(ids_citizen_check("110105194912310021", &c, &e), GZ_E_INVALID_VALUE);
+	assert_string_equal(e.field, "id_number");
+	assert_non_null(strstr(e.message, "check digit"));
+	assert_null(strstr(e.message, "1101")); /* the number itself never appears in messages */
+	assert_int_equal(ids_citizen_check("1101051949123100", &c, &e), GZ_E_INVALID_VALUE);
+	assert_int_equal(ids_citizen_check("11010519491231A02X", &c, &e), GZ_E_INVALID_VALUE);
+	char id[19];
+	make_id("42280219800230001", id); /* 30 February */
+	assert_int_equal(ids_citizen_check(id, &c, &e), GZ_E_INVALID_VALUE);
+	assert_non_null(strstr(e.message, "birth date"));
+	make_id("42280220990101001", id); /* born in the future */
+	assert_int_equal(ids_citizen_check(id, &c, &e), GZ_E_INVALID_VALUE);
+	make_id("42280220000229003", id); /* 2000 was a leap year; 17th digit odd: male */
+	assert_int_equal(ids_citizen_check(id, &c, &e), GZ_OK);
+	assert_true(c.male);
+	assert_true(ids_date_ok("2000-02-29"));
+	assert_false(ids_date_ok("1900-02-29"));
+	assert_false(ids_date_ok("2024-13-01"));
+	assert_false(ids_date_ok("2024-1-01"));
+	char m[19];
+	ids_mask("42280219800506001X", m);
+	assert_string_equal(m, "4228**********001X");
+	char p[12];
+	ids_mask_phone("13812345678", p);
+	assert_string_equal(p, "138****5678");
+}
+
+static void sealed_values_round_trip_and_resist_tampering(void **state)
+{
+	(void)state;
+	unsigned char key[32] = {1, 2, 3};
+	secret_set_key(key);
+	unsigned char box[64];
+	size_t n = secret_seal("42280219800506001X", 18, box);
+	assert_int_equal(n, 18 + SECRET_OVERHEAD);
+	assert_null(memmem(box, n, "4228", 4));
+	char out[32];
+	assert_true(secret_open(box, n, out, sizeof out));
+	assert_string_equal(out, "42280219800506001X");
+	box[30] ^= 1;
+	assert_false(secret_open(box, n, out, sizeof out));
+	unsigned char h1[SECRET_HASH_LEN], h2[SECRET_HASH_LEN];
+	secret_hash("42280219800506001X", h1);
+	secret_hash("42280219800506001X", h2);
+	assert_memory_equal(h1, h2, SECRET_HASH_LEN);
+	unsigned char other[32] = {9};
+	secret_set_key(other); /* another data directory's key hashes differently */
+	secret_hash("42280219800506001X", h2);
+	assert_memory_not_equal(h1, h2, SECRET_HASH_LEN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +221,8 @@ int main(void)
 		cmocka_unit_test(scope_range_is_the_prefix_subtree),
 		cmocka_unit_test(scope_intersect_narrows_or_hides),
 		cmocka_unit_test(utf8_checks),
+		cmocka_unit_test(citizen_ids_follow_gb11643),
+		cmocka_unit_test(sealed_values_round_trip_and_resist_tampering),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
