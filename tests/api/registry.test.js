@@ -1,0 +1,203 @@
+// registry.test.js — grids, buildings, households, residents over HTTP: every role against
+// records inside and outside its scope, personal data masked by role and never stored in
+// clear, bad input refused with the documented errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, api, login, ADMIN_PASSWORD } from '../lib/server.js';
+
+// A valid GB 11643 number from 17 digits, computed here independently of the server.
+function citizenId(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+const ID_ZHANG = citizenId('42280219800506001'); // male (17th digit 1), born 1980-05-06
+const ID_LI = citizenId('42280219820314002'); // female, born 1982-03-14
+const VILLAGE = '422802107213'; // 高峰村民委员会
+const OTHER_VILLAGE = '421003003006'; // 新民社区
+
+let srv;
+const tok = {};
+let grid, building, household, zhang;
+
+before(async () => {
+  srv = await startServer({
+    places: 'fixture',
+    users: [
+      { name: 'gaofeng', role: 'cadre', scope: VILLAGE, password: 'cadre-pass-1' },
+      { name: 'xinmin', role: 'cadre', scope: OTHER_VILLAGE, password: 'cadre-pass-2' },
+      { name: 'lichuan', role: 'official', scope: '422802', password: 'official-pass-1' },
+      { name: 'jianduer', role: 'supervisor', scope: VILLAGE, password: 'super-pass-1' },
+      { name: 'jumin', role: 'resident', scope: VILLAGE, password: 'resident-pass-1' },
+      { name: 'bumen', role: 'department', scope: '422802', password: 'dept-pass-1' },
+    ],
+  });
+  tok.admin = await login(srv.base, 'admin', ADMIN_PASSWORD);
+  tok.cadre = await login(srv.base, 'gaofeng', 'cadre-pass-1');
+  tok.other = await login(srv.base, 'xinmin', 'cadre-pass-2');
+  tok.official = await login(srv.base, 'lichuan', 'official-pass-1');
+  tok.supervisor = await login(srv.base, 'jianduer', 'super-pass-1');
+  tok.resident = await login(srv.base, 'jumin', 'resident-pass-1');
+  tok.department = await login(srv.base, 'bumen', 'dept-pass-1');
+});
+after(async () => { await srv.stop(); });
+
+const get = (who, path) => api(srv.base, 'GET', '/api/v1' + path, { token: tok[who] });
+const post = (who, path, body) => api(srv.base, 'POST', '/api/v1' + path, { token: tok[who], body });
+const patch = (who, path, body) => api(srv.base, 'PATCH', '/api/v1' + path, { token: tok[who], body });
+
+test('a cadre lays out a grid and a building, and keeps a household file', async () => {
+  let r = await post('cadre', '/grids', { village_code: VILLAGE, name: '一组网格', note: '村委会以东' });
+  assert.equal(r.status, 201, r.text);
+  grid = r.body;
+  assert.equal(grid.code, VILLAGE + '001');
+  assert.equal(grid.village_name, '高峰村民委员会');
+  r = await post('cadre', '/buildings', { grid_code: grid.code, name: '1栋', kind: 'building', address: '高峰村一组' });
+  assert.equal(r.status, 201, r.text);
+  building = r.body;
+  assert.equal(building.code, grid.code + '001');
+  r = await post('cadre', '/households', { place_code: building.code, address: '高峰村一组1栋101', phone: '13812345678' });
+  assert.equal(r.status, 201, r.text);
+  household = r.body;
+  r = await post('cadre', '/residents', { household_id: household.id, name: '张三', gender: 'male', birth_date: '1980-05-06',
+    id_number: ID_ZHANG, phone: '13900001234', ethnicity: '土家族', hukou: 'local', political: '群众', relation: '户主 本人', tags: ['老年人'] });
+  assert.equal(r.status, 201, r.text);
+  zhang = r.body;
+  assert.equal(zhang.id_number, ID_ZHANG); // a cadre sees it in full
+  r = await post('cadre', '/residents', { household_id: household.id, name: '李四', gender: 'female', birth_date: '1982-03-14',
+    id_number: ID_LI, relation: '配偶', tags: ['低保'] });
+  assert.equal(r.status, 201, r.text);
+  const file = await get('cadre', `/households/${household.id}`);
+  assert.equal(file.status, 200);
+  assert.equal(file.body.head_name, '张三');
+  assert.deepEqual(file.body.members.map((m) => m.name), ['张三', '李四']);
+  assert.deepEqual(file.body.path.map((p) => p.name).slice(-3), ['高峰村民委员会', '一组网格', '1栋']);
+  assert.equal(file.body.events.length, 2);
+  // The grid overview counts what lies under it.
+  const grids = await get('cadre', `/grids?under=${VILLAGE}`);
+  assert.deepEqual(grids.body.items.map((g) => [g.code, g.buildings, g.households, g.residents, g.care]),
+    [[grid.code, 1, 1, 2, 2]]);
+  // And the grid is a place in the tree.
+  const children = await get('cadre', `/places/${VILLAGE}/children`);
+  assert.deepEqual(children.body.items.map((c) => c.level), ['grid']);
+});
+
+test('search by name, last four phone digits, exact ID number and tag', async () => {
+  const q = (s) => get('cadre', '/residents?' + s).then((r) => r.body.items.map((x) => x.name));
+  assert.deepEqual(await q(`q=${encodeURIComponent('张')}`), ['张三']);
+  assert.deepEqual(await q('phone4=1234'), ['张三']);
+  assert.deepEqual(await q(`id_number=${ID_LI}`), ['李四']);
+  assert.deepEqual(await q(`tag=${encodeURIComponent('低保')}`), ['李四']);
+  assert.deepEqual(await q(`under=${grid.code}`), ['张三', '李四']);
+  const tags = await get('cadre', '/care-tags');
+  assert.equal(tags.body.items.find((t) => t.tag === '老年人').residents, 1);
+  const bad = await get('cadre', '/residents?phone4=12a4');
+  assert.equal(bad.status, 422);
+});
+
+test('personal data is masked for roles without need, full for cadres', async () => {
+  const seen = {};
+  for (const who of ['admin', 'cadre', 'official', 'supervisor']) {
+    const r = await get(who, `/residents/${zhang.id}`);
+    assert.equal(r.status, 200, `${who}: ${r.text}`);
+    seen[who] = r.body;
+  }
+  assert.equal(seen.admin.id_number, ID_ZHANG);
+  assert.equal(seen.cadre.phone, '13900001234');
+  for (const who of ['official', 'supervisor']) {
+    assert.equal(seen[who].id_number, ID_ZHANG.slice(0, 4) + '*'.repeat(10) + ID_ZHANG.slice(-4));
+    assert.equal(seen[who].phone, '139****1234');
+  }
+});
+
+test('each role against records inside and outside its scope', async () => {
+  // Outside scope: 404, never data.
+  for (const path of [`/households/${household.id}`, `/residents/${zhang.id}`, `/grids/${grid.code}`, `/residents?under=${VILLAGE}`]) {
+    const r = await get('other', path);
+    assert.equal(r.status, 404, path);
+    assert.ok(!r.text.includes('张三'), path);
+  }
+  const mine = await get('other', '/residents');
+  assert.equal(mine.status, 200);
+  assert.equal(mine.body.items.length, 0);
+  const hh = await get('other', '/households');
+  assert.equal(hh.body.items.length, 0);
+  let r = await post('other', '/residents', { household_id: household.id, name: '王五', gender: 'male', birth_date: '1990-01-01', relation: '子' });
+  assert.equal(r.status, 404);
+  r = await patch('other', `/residents/${zhang.id}`, { name: '改名' });
+  assert.equal(r.status, 404);
+  r = await post('other', '/grids', { village_code: VILLAGE, name: '越界' });
+  assert.equal(r.status, 404);
+  // Read-only roles may read within scope but not write.
+  assert.equal((await get('official', `/households/${household.id}`)).status, 200);
+  assert.equal((await post('official', '/grids', { village_code: VILLAGE, name: 'x' })).status, 403);
+  assert.equal((await patch('supervisor', `/residents/${zhang.id}`, { name: 'x' })).status, 403);
+  // Roles outside the registry.
+  for (const who of ['resident', 'department']) {
+    assert.equal((await get(who, '/residents')).status, 403, who);
+    assert.equal((await get(who, `/households/${household.id}`)).status, 403, who);
+  }
+  // A grid worker sees their grid, with phones but masked ID numbers, and writes in it only.
+  srv.cli(['user', 'add', 'wangge', '--role', 'grid_worker', '--scope', grid.code, '--password-stdin'], 'grid-pass-1\n');
+  tok.grid = await login(srv.base, 'wangge', 'grid-pass-1');
+  r = await get('grid', `/residents/${zhang.id}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.phone, '13900001234');
+  assert.notEqual(r.body.id_number, ID_ZHANG);
+  assert.equal((await post('grid', '/households', { place_code: grid.code, address: '一组散居户' })).status, 201);
+  assert.equal((await post('grid', '/households', { place_code: VILLAGE, address: '村委会' })).status, 404);
+});
+
+test('bad input: check digits, contradictions, duplicates, types, unknown fields', async () => {
+  const base = { household_id: household.id, name: '赵六', gender: 'male', birth_date: '1980-05-06', relation: '子' };
+  let r = await post('cadre', '/residents', { ...base, id_number: ID_ZHANG.slice(0, 17) + (ID_ZHANG[17] === '0' ? '1' : '0') });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.field, 'id_number');
+  assert.match(r.body.error.message, /check digit/);
+  assert.ok(!r.body.error.message.includes(ID_ZHANG.slice(0, 10)), 'the number is not echoed');
+  r = await post('cadre', '/residents', { ...base, birth_date: '1980-05-07', id_number: citizenId('42280219800506003') });
+  assert.equal(r.status, 422);
+  assert.match(r.body.error.message, /birth date/);
+  r = await post('cadre', '/residents', { ...base, id_number: ID_ZHANG });
+  assert.equal(r.status, 409);
+  r = await post('cadre', '/residents', { ...base, birth_date: '2999-01-01' });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.field, 'birth_date');
+  r = await post('cadre', '/residents', { ...base, household_id: '7' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.code, 'invalid_type');
+  r = await post('cadre', '/residents', { ...base, salary: 1 });
+  assert.equal(r.body.error.code, 'unknown_field');
+  r = await post('cadre', '/residents', { ...base, household_id: 999999 });
+  assert.equal(r.status, 404);
+  r = await post('cadre', '/residents', { ...base, relation: '朋友' });
+  assert.equal(r.status, 422);
+  r = await post('cadre', '/residents', { ...base, name: '长'.repeat(51) });
+  assert.equal(r.status, 422);
+  r = await post('cadre', '/residents', { ...base, name: "'; DROP TABLE residents; --" });
+  assert.equal(r.status, 201);
+  r = await post('cadre', '/households', { place_code: '422802107', address: '乡政府' });
+  assert.equal(r.status, 422);
+  assert.equal((await get('cadre', '/residents/abc')).status, 404);
+  assert.equal((await get('cadre', '/residents/99999999999999999999')).status, 404);
+  // Nothing half-written: still exactly the residents created above plus the one odd name.
+  const all = await get('cadre', '/residents');
+  assert.equal(all.body.items.length, 3);
+});
+
+test('every write is audited; the database file holds no ID number or phone in clear', async () => {
+  const audit = await get('admin', '/audit?limit=500');
+  const actions = audit.body.items.map((e) => e.action);
+  for (const a of ['grid.create', 'building.create', 'household.create', 'resident.create']) assert.ok(actions.includes(a), a);
+  assert.ok(!audit.text.includes(ID_ZHANG));
+  for (const f of ['gongzhi.db', 'gongzhi.db-wal']) {
+    const p = join(srv.dataDir, f);
+    if (!existsSync(p)) continue;
+    const bytes = readFileSync(p);
+    for (const secret of [ID_ZHANG, ID_LI, '13900001234', '13812345678']) {
+      assert.equal(bytes.indexOf(Buffer.from(secret)), -1, `${secret} found in ${f}`);
+    }
+  }
+});
