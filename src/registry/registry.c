@@ -330,7 +330,7 @@ gz_err registry_building_create(store *s, const gz_user *u, const char *grid, co
 
 /* --- households ----------------------------------------------------------------------- */
 
-#define HOUSEHOLD_COLS                                                                             \
+#define HOUSEHOLD_SELECT                                                                           \
 	"SELECT h.id, h.place_code, h.address, h.phone_enc, coalesce(h.head_id, 0),"                  \
 	" coalesce((SELECT name FROM residents WHERE id = h.head_id), ''),"                            \
 	" (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND r.status = 'present'),"    \
@@ -338,8 +338,8 @@ gz_err registry_building_create(store *s, const gz_user *u, const char *grid, co
 	"   ON t.resident_id = r.id WHERE r.household_id = h.id AND r.status = 'present'),"            \
 	" h.created_at, h.updated_at,"                                                                 \
 	" coalesce((SELECT name FROM places WHERE level = CASE length(h.place_code) WHEN 12 THEN 5"   \
-	"   WHEN 15 THEN 6 ELSE 7 END AND code = h.place_code), '')"                                   \
-	" FROM households h"
+	"   WHEN 15 THEN 6 ELSE 7 END AND code = h.place_code), '')"
+#define HOUSEHOLD_COLS HOUSEHOLD_SELECT " FROM households h"
 
 static void household_from_row(sqlite3_stmt *st, reg_household *h)
 {
@@ -895,4 +895,286 @@ gz_err registry_events(store *s, int64_t household_id, int limit, reg_event_visi
 			break;
 	free(rows);
 	return GZ_OK;
+}
+
+/* --- grid roles ----------------------------------------------------------------------- */
+
+static bool role_fits(const char *role, place_level lv)
+{
+	if (!strcmp(role, "instructor") || !strcmp(role, "group_leader"))
+		return lv == PL_VILLAGE || lv == PL_GRID;
+	if (!strcmp(role, "leader") || !strcmp(role, "member"))
+		return lv == PL_GRID;
+	if (!strcmp(role, "building_leader"))
+		return lv == PL_BUILDING;
+	return false;
+}
+
+#define ROLE_COLS                                                                                  \
+	"SELECT g.id, g.place_code, coalesce((SELECT name FROM places p WHERE p.code = g.place_code"  \
+	" AND p.level = CASE length(g.place_code) WHEN 12 THEN 5 WHEN 15 THEN 6 ELSE 7 END), ''),"    \
+	" g.role, coalesce(g.resident_id, 0), coalesce(g.user_id, 0), g.holder_name, g.since_at,"     \
+	" coalesce(g.until_at, 0) FROM grid_roles g"
+
+static void role_from_row(sqlite3_stmt *st, reg_grid_role *x)
+{
+	memset(x, 0, sizeof *x);
+	x->id = sqlite3_column_int64(st, 0);
+	gz_strlcpy(x->place_code, store_col_text(st, 1), sizeof x->place_code);
+	gz_strlcpy(x->place_name, store_col_text(st, 2), sizeof x->place_name);
+	gz_strlcpy(x->role, store_col_text(st, 3), sizeof x->role);
+	x->resident_id = sqlite3_column_int64(st, 4);
+	x->user_id = sqlite3_column_int64(st, 5);
+	gz_strlcpy(x->holder_name, store_col_text(st, 6), sizeof x->holder_name);
+	x->since_at = sqlite3_column_int64(st, 7);
+	x->until_at = sqlite3_column_int64(st, 8);
+}
+
+static gz_err role_get(store *s, int64_t id, const gz_range *range, reg_grid_role *out, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ROLE_COLS " WHERE g.id = ?1 AND g.place_code >= ?2 AND g.place_code < ?3");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read grid roles");
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_range(st, 2, range);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		role_from_row(st, out);
+	sqlite3_reset(st);
+	return found ? GZ_OK : gz_fail(e, GZ_E_NOT_FOUND, "id", "grid role %lld not found", (long long)id);
+}
+
+gz_err registry_role_assign(store *s, const gz_user *u, const char *pc, const char *role, int64_t resident_id,
+			    int64_t user_id, reg_grid_role *out, gz_error *e)
+{
+	place_level lv = places_level_of(pc);
+	if (!role_fits(role, lv))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "role", "role \"%.20s\" cannot be held at place \"%.20s\"", role, pc);
+	place p;
+	if (!in_scope(u, pc) || places_get(s, pc, &p, NULL) != GZ_OK)
+		return gz_fail(e, GZ_E_NOT_FOUND, "place_code", "place \"%s\" not found", pc);
+	if ((resident_id > 0) == (user_id > 0))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "resident_id", "give either resident_id or user_id");
+	char holder[REG_NAME_MAX * 4 + 1] = "";
+	char village[13];
+	gz_strlcpy(village, pc, sizeof village);
+	if (resident_id > 0) {
+		/* A resident of the same village, present. */
+		gz_range vr;
+		scope_range_of(village, &vr);
+		reg_resident r;
+		if (registry_resident_get(s, &vr, resident_id, &r, NULL) != GZ_OK || strcmp(r.status, "present"))
+			return gz_fail(e, GZ_E_NOT_FOUND, "resident_id", "resident %lld not found in \"%s\"", (long long)resident_id, village);
+		gz_strlcpy(holder, r.name, sizeof holder);
+	} else {
+		sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(nullif(display_name, ''), username), scope_code FROM users"
+						 " WHERE id = ?1 AND disabled = 0");
+		sqlite3_bind_int64(st, 1, user_id);
+		bool ok = sqlite3_step(st) == SQLITE_ROW;
+		if (ok) {
+			gz_strlcpy(holder, store_col_text(st, 0), sizeof holder);
+			/* The account must be able to see the place it serves. */
+			ok = scope_contains(store_col_text(st, 1), pc);
+		}
+		sqlite3_reset(st);
+		if (!ok)
+			return gz_fail(e, GZ_E_NOT_FOUND, "user_id", "account %lld not found or not scoped to \"%s\"", (long long)user_id, pc);
+	}
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO grid_roles(place_code, role, resident_id, user_id, holder_name, since_at)"
+					 " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+	sqlite3_bind_text(st, 1, pc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, role, -1, SQLITE_TRANSIENT);
+	if (resident_id > 0)
+		sqlite3_bind_int64(st, 3, resident_id);
+	if (user_id > 0)
+		sqlite3_bind_int64(st, 4, user_id);
+	sqlite3_bind_text(st, 5, holder, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "assigning a grid role");
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	return role_get(s, sqlite3_last_insert_rowid(store_db(s)), &all, out, e);
+}
+
+gz_err registry_role_end(store *s, const gz_user *u, int64_t id, reg_grid_role *out, gz_error *e)
+{
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	gz_err rc = role_get(s, id, &all, out, e);
+	if (rc)
+		return rc;
+	if (out->until_at)
+		return gz_fail(e, GZ_E_CONFLICT, "id", "grid role %lld has already ended", (long long)id);
+	sqlite3_stmt *st = store_stmt(s, "UPDATE grid_roles SET until_at = ?2 WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "ending a grid role");
+	return role_get(s, id, &all, out, e);
+}
+
+gz_err registry_roles(store *s, const gz_range *range, bool history, reg_role_visit fn, void *ctx, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ROLE_COLS " WHERE g.place_code >= ?1 AND g.place_code < ?2 AND (?3 OR g.until_at IS NULL)"
+					 " ORDER BY g.place_code, g.id LIMIT 2000");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read grid roles");
+	store_bind_range(st, 1, range);
+	sqlite3_bind_int(st, 3, history);
+	reg_grid_role *rows = malloc(sizeof *rows * 2000);
+	if (!rows) {
+		sqlite3_reset(st);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	}
+	int n = 0;
+	while (n < 2000 && sqlite3_step(st) == SQLITE_ROW)
+		role_from_row(st, &rows[n++]);
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++)
+		if (fn(ctx, &rows[i]))
+			break;
+	free(rows);
+	return GZ_OK;
+}
+
+/* --- home visits ---------------------------------------------------------------------- */
+
+static void visit_from_row(sqlite3_stmt *st, reg_visit *v)
+{
+	memset(v, 0, sizeof *v);
+	v->id = sqlite3_column_int64(st, 0);
+	v->household_id = sqlite3_column_int64(st, 1);
+	gz_strlcpy(v->place_code, store_col_text(st, 2), sizeof v->place_code);
+	gz_strlcpy(v->address, store_col_text(st, 3), sizeof v->address);
+	gz_strlcpy(v->visited_on, store_col_text(st, 4), sizeof v->visited_on);
+	gz_strlcpy(v->visitor, store_col_text(st, 5), sizeof v->visitor);
+	gz_strlcpy(v->findings, store_col_text(st, 6), sizeof v->findings);
+	v->follow_up = sqlite3_column_int(st, 7);
+	v->created_at = sqlite3_column_int64(st, 8);
+}
+
+gz_err registry_visit_add(store *s, const gz_user *u, int64_t household_id, const char *visited_on,
+			  const char *findings, bool follow_up, reg_visit *out, gz_error *e)
+{
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	reg_household h;
+	gz_err rc;
+	if ((rc = registry_household_get(s, &all, household_id, &h, e))) {
+		if (e)
+			gz_strlcpy(e->field, "household_id", sizeof e->field);
+		return rc;
+	}
+	if (!ids_date_ok(visited_on))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "visited_on", "visit date must be a real date YYYY-MM-DD, not in the future");
+	if ((rc = text_ok("findings", findings, 1, REG_FINDINGS_MAX, e)))
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO visits(household_id, place_code, visited_on, visitor_id, visitor, findings,"
+					 " follow_up, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	sqlite3_bind_int64(st, 1, h.id);
+	sqlite3_bind_text(st, 2, h.place_code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, visited_on, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, u->id);
+	sqlite3_bind_text(st, 5, u->username, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, findings, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 7, follow_up);
+	sqlite3_bind_int64(st, 8, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "recording a visit");
+	int64_t id = sqlite3_last_insert_rowid(store_db(s));
+	st = store_stmt(s, "SELECT v.id, v.household_id, v.place_code, h.address, v.visited_on, v.visitor, v.findings,"
+			   " v.follow_up, v.created_at FROM visits v JOIN households h ON h.id = v.household_id WHERE v.id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		visit_from_row(st, out);
+	sqlite3_reset(st);
+	return GZ_OK;
+}
+
+gz_err registry_visits(store *s, const gz_range *range, int64_t household_id, bool follow_up_only, int64_t before,
+		       int limit, reg_visit_visit fn, void *ctx, bool *more, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT v.id, v.household_id, v.place_code, h.address, v.visited_on, v.visitor,"
+					 " v.findings, v.follow_up, v.created_at FROM visits v JOIN households h ON h.id = v.household_id"
+					 " WHERE v.place_code >= ?1 AND v.place_code < ?2 AND (?3 = 0 OR v.household_id = ?3)"
+					 " AND (?4 = 0 OR v.follow_up = 1) AND v.id < ?5 ORDER BY v.id DESC LIMIT ?6");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read visits");
+	store_bind_range(st, 1, range);
+	sqlite3_bind_int64(st, 3, household_id);
+	sqlite3_bind_int(st, 4, follow_up_only);
+	sqlite3_bind_int64(st, 5, before > 0 ? before : INT64_MAX);
+	sqlite3_bind_int(st, 6, limit + 1);
+	reg_visit *rows = malloc(sizeof *rows * (size_t)limit);
+	if (!rows) {
+		sqlite3_reset(st);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	}
+	int n = 0, rc;
+	*more = false;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit) {
+			*more = true;
+			break;
+		}
+		visit_from_row(st, &rows[n++]);
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++)
+		if (fn(ctx, &rows[i]))
+			break;
+	free(rows);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "reading visits");
+}
+
+gz_err registry_unvisited(store *s, const gz_range *range, int days, int64_t after, int limit,
+			  reg_unvisited_visit fn, void *ctx, bool *more, gz_error *e)
+{
+	/* The cut-off date in Asia/Shanghai. */
+	time_t t = time(NULL) + 8 * 3600 - (time_t)days * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char cutoff[16];
+	strftime(cutoff, sizeof cutoff, "%Y-%m-%d", &tm);
+	sqlite3_stmt *st = store_stmt(s, HOUSEHOLD_SELECT ", (SELECT max(v.visited_on) FROM visits v WHERE v.household_id = h.id) AS last"
+					 " FROM households h WHERE h.place_code >= ?1 AND h.place_code < ?2 AND h.id > ?3"
+					 " AND (last IS NULL OR last < ?4) ORDER BY h.id LIMIT ?5");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read visits");
+	store_bind_range(st, 1, range);
+	sqlite3_bind_int64(st, 3, after);
+	sqlite3_bind_text(st, 4, cutoff, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, limit + 1);
+	struct row {
+		reg_household h;
+		char last[11];
+	} *rows = malloc(sizeof *rows * (size_t)limit);
+	if (!rows) {
+		sqlite3_reset(st);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	}
+	int n = 0, rc;
+	*more = false;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit) {
+			*more = true;
+			break;
+		}
+		household_from_row(st, &rows[n].h);
+		gz_strlcpy(rows[n].last, store_col_text(st, 11), sizeof rows[n].last);
+		n++;
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++)
+		if (fn(ctx, &rows[i].h, rows[i].last))
+			break;
+	free(rows);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "finding unvisited households");
 }

@@ -140,6 +140,56 @@ typedef struct {
 typedef int (*reg_event_visit)(void *ctx, const reg_event *ev);
 gz_err registry_events(store *s, int64_t household_id, int limit, reg_event_visit fn, void *ctx, gz_error *e);
 
+/* Grid roles ------------------------------------------------------------------------------ */
+
+typedef struct {
+	int64_t id;
+	char place_code[GZ_CODE_MAX + 1];
+	char place_name[401];
+	char role[16];
+	int64_t resident_id, user_id;
+	char holder_name[REG_NAME_MAX * 4 + 1];
+	int64_t since_at, until_at; /* until_at 0: current */
+} reg_grid_role;
+
+/* Assign a role at place (instructor: village or grid; leader, member: grid; group_leader:
+ * grid or village; building_leader: building) to a resident of the village (resident_id) or a
+ * staff account whose scope covers the place (user_id); exactly one of them. */
+gz_err registry_role_assign(store *s, const gz_user *u, const char *place, const char *role, int64_t resident_id,
+			    int64_t user_id, reg_grid_role *out, gz_error *e);
+/* End an assignment (kept as history). */
+gz_err registry_role_end(store *s, const gz_user *u, int64_t id, reg_grid_role *out, gz_error *e);
+typedef int (*reg_role_visit)(void *ctx, const reg_grid_role *x);
+/* Assignments within range; current only unless history. */
+gz_err registry_roles(store *s, const gz_range *range, bool history, reg_role_visit fn, void *ctx, gz_error *e);
+
+/* Home visits (入户走访) ------------------------------------------------------------------ */
+
+typedef struct {
+	int64_t id, household_id;
+	char place_code[GZ_CODE_MAX + 1];
+	char address[REG_ADDR_MAX * 4 + 1];
+	char visited_on[11];
+	char visitor[AUTH_NAME_MAX + 1];
+	char findings[2001 * 4];
+	bool follow_up;
+	int64_t created_at;
+} reg_visit;
+
+enum { REG_FINDINGS_MAX = 2000 };
+
+gz_err registry_visit_add(store *s, const gz_user *u, int64_t household_id, const char *visited_on,
+			  const char *findings, bool follow_up, reg_visit *out, gz_error *e);
+typedef int (*reg_visit_visit)(void *ctx, const reg_visit *v);
+/* Visits within range (household_id 0: all), newest first, before id `before` (0: from the newest). */
+gz_err registry_visits(store *s, const gz_range *range, int64_t household_id, bool follow_up_only, int64_t before,
+		       int limit, reg_visit_visit fn, void *ctx, bool *more, gz_error *e);
+/* Households within range not visited in the last `days` days (never visited first), with the
+ * date of their last visit ("" when never). */
+typedef int (*reg_unvisited_visit)(void *ctx, const reg_household *h, const char *last_visit);
+gz_err registry_unvisited(store *s, const gz_range *range, int days, int64_t after, int limit,
+			  reg_unvisited_visit fn, void *ctx, bool *more, gz_error *e);
+
 /* Care tags ------------------------------------------------------------------------------ */
 typedef int (*reg_tag_visit)(void *ctx, const char *tag, int64_t residents);
 gz_err registry_tags(store *s, const gz_range *range, reg_tag_visit fn, void *ctx, gz_error *e);

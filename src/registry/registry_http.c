@@ -293,6 +293,8 @@ static int add_event(void *c, const reg_event *ev)
 	return 0;
 }
 
+static json_t *household_visits(http_req *r, int64_t household_id);
+
 static gz_err household_show(http_req *r)
 {
 	int64_t id;
@@ -321,6 +323,7 @@ static gz_err household_show(http_req *r)
 	struct res_list events = {r, json_array(), 0};
 	registry_events(r->store, h.id, 50, add_event, &events, NULL);
 	json_object_set_new(j, "events", events.items);
+	json_object_set_new(j, "visits", household_visits(r, h.id));
 	r->reply = j;
 	return GZ_OK;
 }
@@ -539,6 +542,208 @@ static gz_err tag_create(http_req *r)
 	return GZ_OK;
 }
 
+/* --- grid roles ------------------------------------------------------------------------ */
+
+static json_t *role_json(http_req *r, const reg_grid_role *x)
+{
+	return json_pack("{sI ss ss ss so so ss ss so}", "id", (json_int_t)x->id, "place_code", x->place_code, "place_name",
+			 x->place_name, "role", x->role, "resident_id", x->resident_id ? json_integer(x->resident_id) : json_null(),
+			 "user_id", x->user_id ? json_integer(x->user_id) : json_null(), "holder_name", x->holder_name, "since",
+			 when(r, x->since_at), "until", x->until_at ? json_string(when(r, x->until_at)) : json_null());
+}
+
+struct role_list {
+	http_req *r;
+	json_t *items;
+};
+
+static int add_role(void *c, const reg_grid_role *x)
+{
+	struct role_list *l = c;
+	json_array_append_new(l->items, role_json(l->r, x));
+	return 0;
+}
+
+static gz_err roles_list(http_req *r)
+{
+	const char *under, *history;
+	gz_range range;
+	gz_err rc;
+	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)) || (rc = http_query(r, "history", 5, &history)) ||
+	    (rc = http_scope_range(r, under, &range)))
+		return rc;
+	struct role_list l = {r, json_array()};
+	if ((rc = registry_roles(r->store, &range, history && !strcmp(history, "1"), add_role, &l, &r->err))) {
+		json_decref(l.items);
+		return rc;
+	}
+	http_reply_list(r, l.items, NULL);
+	return GZ_OK;
+}
+
+static const http_field role_fields[] = {
+	{"place_code", JSON_STRING, true, GZ_CODE_MAX},
+	{"role", JSON_STRING, true, 16},
+	{"resident_id", JSON_INTEGER, false, 0},
+	{"user_id", JSON_INTEGER, false, 0},
+	{NULL},
+};
+
+static gz_err role_assign(http_req *r)
+{
+	gz_err rc = http_body_check(r, role_fields);
+	if (rc)
+		return rc;
+	json_t *rid = json_object_get(r->body, "resident_id"), *uid = json_object_get(r->body, "user_id");
+	reg_grid_role x;
+	if ((rc = registry_role_assign(r->store, r->user, http_body_str(r, "place_code"), http_body_str(r, "role"),
+				       json_is_integer(rid) ? json_integer_value(rid) : 0,
+				       json_is_integer(uid) ? json_integer_value(uid) : 0, &x, &r->err)))
+		return rc;
+	r->status = 201;
+	r->audit_subject = arena_printf(r->a, "grid_role:%lld", (long long)x.id);
+	r->audit_place = arena_strdup(r->a, x.place_code);
+	r->reply = role_json(r, &x);
+	return GZ_OK;
+}
+
+static gz_err role_end(http_req *r)
+{
+	int64_t id;
+	gz_err rc = id_param(r, &id);
+	if (rc)
+		return rc;
+	reg_grid_role x;
+	if ((rc = registry_role_end(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	r->audit_subject = arena_printf(r->a, "grid_role:%lld", (long long)x.id);
+	r->audit_place = arena_strdup(r->a, x.place_code);
+	r->reply = role_json(r, &x);
+	return GZ_OK;
+}
+
+/* --- visits --------------------------------------------------------------------------- */
+
+static json_t *visit_json(http_req *r, const reg_visit *v)
+{
+	return json_pack("{sI sI ss ss ss ss ss sb ss}", "id", (json_int_t)v->id, "household_id", (json_int_t)v->household_id,
+			 "place_code", v->place_code, "address", v->address, "visited_on", v->visited_on, "visitor",
+			 v->visitor, "findings", v->findings, "follow_up", v->follow_up, "created_at", when(r, v->created_at));
+}
+
+struct visit_list {
+	http_req *r;
+	json_t *items;
+	int64_t last;
+};
+
+static int add_visit(void *c, const reg_visit *v)
+{
+	struct visit_list *l = c;
+	json_array_append_new(l->items, visit_json(l->r, v));
+	l->last = v->id;
+	return 0;
+}
+
+static gz_err visits_list(http_req *r)
+{
+	gz_range range;
+	int limit;
+	const char *cursor, *hid, *follow;
+	gz_err rc;
+	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "household_id", 15, &hid)) ||
+	    (rc = http_query(r, "follow_up", 5, &follow)))
+		return rc;
+	if (hid && !gz_all_digits(hid, strlen(hid)))
+		return http_fail(r, GZ_E_INVALID_VALUE, "household_id", "household_id must be a number");
+	struct visit_list l = {r, json_array(), 0};
+	bool more;
+	if ((rc = registry_visits(r->store, &range, hid ? strtoll(hid, NULL, 10) : 0, follow && !strcmp(follow, "1"),
+				  cursor ? strtoll(cursor, NULL, 10) : 0, limit, add_visit, &l, &more, &r->err))) {
+		json_decref(l.items);
+		return rc;
+	}
+	http_reply_list(r, l.items, more ? arena_printf(r->a, "%lld", (long long)l.last) : NULL);
+	return GZ_OK;
+}
+
+static const http_field visit_fields[] = {
+	{"household_id", JSON_INTEGER, true, 0},
+	{"visited_on", JSON_STRING, true, 10},
+	{"findings", JSON_STRING, true, REG_FINDINGS_MAX},
+	{"follow_up", JSON_TRUE, false, 0},
+	{NULL},
+};
+
+static gz_err visit_create(http_req *r)
+{
+	gz_err rc = http_body_check(r, visit_fields);
+	if (rc)
+		return rc;
+	reg_visit v;
+	if ((rc = registry_visit_add(r->store, r->user, json_integer_value(json_object_get(r->body, "household_id")),
+				     http_body_str(r, "visited_on"), http_body_str(r, "findings"),
+				     json_is_true(json_object_get(r->body, "follow_up")), &v, &r->err)))
+		return rc;
+	r->status = 201;
+	r->audit_subject = arena_printf(r->a, "visit:%lld", (long long)v.id);
+	r->audit_place = arena_strdup(r->a, v.place_code);
+	r->reply = visit_json(r, &v);
+	return GZ_OK;
+}
+
+static json_t *household_visits(http_req *r, int64_t household_id)
+{
+	gz_range all;
+	scope_range_of(r->user->scope, &all);
+	struct visit_list l = {r, json_array(), 0};
+	bool more;
+	registry_visits(r->store, &all, household_id, false, 0, 20, add_visit, &l, &more, NULL);
+	return l.items;
+}
+
+struct unvisited_list {
+	http_req *r;
+	json_t *items;
+	int64_t last;
+};
+
+static int add_unvisited(void *c, const reg_household *h, const char *last)
+{
+	struct unvisited_list *l = c;
+	json_t *j = household_json(l->r, h);
+	json_object_set_new(j, "last_visit", *last ? json_string(last) : json_null());
+	json_array_append_new(l->items, j);
+	l->last = h->id;
+	return 0;
+}
+
+/* GET /api/v1/visits/overdue?under=&days= — households not visited in `days` days. */
+static gz_err visits_overdue(http_req *r)
+{
+	gz_range range;
+	int limit;
+	const char *cursor, *days_s;
+	gz_err rc;
+	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "days", 5, &days_s)))
+		return rc;
+	int days = 30;
+	if (days_s) {
+		if (!gz_all_digits(days_s, strlen(days_s)) || atoi(days_s) < 1 || atoi(days_s) > 3650)
+			return http_fail(r, GZ_E_INVALID_VALUE, "days", "days must be 1 to 3650");
+		days = atoi(days_s);
+	}
+	struct unvisited_list l = {r, json_array(), 0};
+	bool more;
+	if ((rc = registry_unvisited(r->store, &range, days, cursor ? strtoll(cursor, NULL, 10) : 0, limit, add_unvisited,
+				     &l, &more, &r->err))) {
+		json_decref(l.items);
+		return rc;
+	}
+	http_reply_list(r, l.items, more ? arena_printf(r->a, "%lld", (long long)l.last) : NULL);
+	return GZ_OK;
+}
+
 #define W (HF_WRITE | HF_JSON_BODY)
 static const http_route registry_routes[] = {
 	{HTTP_GET, "/api/v1/grids", grids_list, 0, REG_READ_ROLES, 0, NULL},
@@ -555,6 +760,12 @@ static const http_route registry_routes[] = {
 	{HTTP_POST, "/api/v1/residents", resident_create, W, REG_WRITE_ROLES, 16384, "resident.create"},
 	{HTTP_GET, "/api/v1/residents/{id}", resident_show, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_PATCH, "/api/v1/residents/{id}", resident_update, W, REG_WRITE_ROLES, 16384, "resident.update"},
+	{HTTP_GET, "/api/v1/grid-roles", roles_list, 0, REG_READ_ROLES, 0, NULL},
+	{HTTP_POST, "/api/v1/grid-roles", role_assign, W, ROLE_ADMIN | ROLE_CADRE, 4096, "grid_role.assign"},
+	{HTTP_POST, "/api/v1/grid-roles/{id}/end", role_end, HF_WRITE, ROLE_ADMIN | ROLE_CADRE, 0, "grid_role.end"},
+	{HTTP_GET, "/api/v1/visits", visits_list, 0, REG_READ_ROLES, 0, NULL},
+	{HTTP_POST, "/api/v1/visits", visit_create, W, REG_WRITE_ROLES, 16384, "visit.create"},
+	{HTTP_GET, "/api/v1/visits/overdue", visits_overdue, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_GET, "/api/v1/care-tags", tags_list, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/care-tags", tag_create, W, ROLE_ADMIN | ROLE_CADRE, 4096, "care_tag.create"},
 	{0},

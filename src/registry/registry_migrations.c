@@ -63,5 +63,31 @@ const store_migration registry_migrations[] = {
 	 " actor TEXT NOT NULL,"
 	 " detail TEXT);"
 	 "CREATE INDEX resident_events_household ON resident_events(household_id, id);"},
+	{2, "grid roles and home visits",
+	 /* The five grid roles (seed 004). A holder is a resident or a staff account; ending an
+	  * assignment keeps it as history (until_at). */
+	 "CREATE TABLE grid_roles("
+	 " id INTEGER PRIMARY KEY,"
+	 " place_code TEXT NOT NULL,"
+	 " role TEXT NOT NULL CHECK (role IN ('instructor', 'leader', 'member', 'group_leader', 'building_leader')),"
+	 " resident_id INTEGER REFERENCES residents(id),"
+	 " user_id INTEGER REFERENCES users(id),"
+	 " holder_name TEXT NOT NULL,"
+	 " since_at INTEGER NOT NULL,"
+	 " until_at INTEGER,"
+	 " CHECK ((resident_id IS NULL) <> (user_id IS NULL)));"
+	 "CREATE INDEX grid_roles_place ON grid_roles(place_code, id);"
+	 "CREATE TABLE visits("
+	 " id INTEGER PRIMARY KEY,"
+	 " household_id INTEGER NOT NULL REFERENCES households(id),"
+	 " place_code TEXT NOT NULL,"
+	 " visited_on TEXT NOT NULL,"
+	 " visitor_id INTEGER NOT NULL,"
+	 " visitor TEXT NOT NULL,"
+	 " findings TEXT NOT NULL,"
+	 " follow_up INTEGER NOT NULL DEFAULT 0,"
+	 " created_at INTEGER NOT NULL);"
+	 "CREATE INDEX visits_place ON visits(place_code, id);"
+	 "CREATE INDEX visits_household ON visits(household_id, visited_on);"},
 	{0},
 };

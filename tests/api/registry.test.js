@@ -201,3 +201,50 @@ test('every write is audited; the database file holds no ID number or phone in c
     }
   }
 });
+
+test('grid roles: the five roles at their levels, residents or staff, ended not erased', async () => {
+  let r = await post('cadre', '/grid-roles', { place_code: grid.code, role: 'leader', resident_id: zhang.id });
+  assert.equal(r.status, 201, r.text);
+  const leader = r.body;
+  assert.equal(leader.holder_name, '张三');
+  r = await post('cadre', '/grid-roles', { place_code: building.code, role: 'building_leader', resident_id: zhang.id });
+  assert.equal(r.status, 201);
+  const me = await get('cadre', '/auth/me');
+  r = await post('cadre', '/grid-roles', { place_code: VILLAGE, role: 'instructor', user_id: me.body.user.id });
+  assert.equal(r.status, 201, r.text);
+  // Wrong level, both holders, a resident of another village, a role outside the list.
+  assert.equal((await post('cadre', '/grid-roles', { place_code: VILLAGE, role: 'member', resident_id: zhang.id })).status, 422);
+  assert.equal((await post('cadre', '/grid-roles', { place_code: grid.code, role: 'member', resident_id: zhang.id, user_id: 1 })).status, 422);
+  assert.equal((await post('cadre', '/grid-roles', { place_code: grid.code, role: 'mayor', resident_id: zhang.id })).status, 422);
+  assert.equal((await post('grid', '/grid-roles', { place_code: grid.code, role: 'member', resident_id: zhang.id })).status, 403);
+  r = await post('cadre', `/grid-roles/${leader.id}/end`);
+  assert.equal(r.status, 200);
+  assert.ok(r.body.until);
+  assert.equal((await post('cadre', `/grid-roles/${leader.id}/end`)).status, 409);
+  const now = await get('cadre', `/grid-roles?under=${VILLAGE}`);
+  assert.deepEqual(now.body.items.map((x) => x.role).sort(), ['building_leader', 'instructor']);
+  const all = await get('cadre', `/grid-roles?under=${VILLAGE}&history=1`);
+  assert.equal(all.body.items.length, 3);
+  assert.equal((await get('other', `/grid-roles?under=${VILLAGE}`)).status, 404);
+});
+
+test('home visits: recorded on the household file, and households not visited in N days', async () => {
+  const extra = await post('cadre', '/households', { place_code: grid.code, address: '一组2号' });
+  let r = await post('grid', '/visits', { household_id: household.id, visited_on: new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10), findings: '老人独居，屋顶漏水', follow_up: true });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.visitor, 'wangge');
+  assert.equal((await post('grid', '/visits', { household_id: household.id, visited_on: '2999-01-01', findings: 'x' })).status, 422);
+  assert.equal((await post('grid', '/visits', { household_id: household.id, visited_on: '2024-01-01', findings: '' })).status, 422);
+  assert.equal((await post('other', '/visits', { household_id: household.id, visited_on: '2024-01-01', findings: 'x' })).status, 404);
+  const file = await get('cadre', `/households/${household.id}`);
+  assert.equal(file.body.visits.length, 1);
+  assert.equal(file.body.visits[0].findings, '老人独居，屋顶漏水');
+  const follow = await get('cadre', '/visits?follow_up=1');
+  assert.equal(follow.body.items.length, 1);
+  const overdue = await get('cadre', `/visits/overdue?under=${grid.code}&days=30`);
+  const ids = overdue.body.items.map((h) => h.id);
+  assert.ok(ids.includes(extra.body.id));
+  assert.ok(!ids.includes(household.id));
+  assert.equal(overdue.body.items.find((h) => h.id === extra.body.id).last_visit, null);
+  assert.equal((await get('cadre', `/visits/overdue?days=0`)).status, 422);
+});
