@@ -33,6 +33,7 @@ enum {
 	HF_PUBLIC = 1u << 0,    /* no session needed */
 	HF_WRITE = 1u << 1,     /* one write transaction + audit record; CSRF for cookies */
 	HF_JSON_BODY = 1u << 2, /* body must be a JSON object, parsed into r->body */
+	HF_RAW_BODY = 1u << 3,  /* body handed over as bytes (r->raw, r->raw_len): file uploads */
 };
 
 enum { HTTP_MAX_PARAMS = 4, HTTP_BODY_DEFAULT = 1 << 20 };
@@ -63,6 +64,8 @@ struct http_req {
 	const char *path;
 	const char *param[HTTP_MAX_PARAMS];
 	json_t *body;          /* HF_JSON_BODY: the parsed object */
+	const char *raw;       /* HF_RAW_BODY: the bytes as received */
+	size_t raw_len;
 	const gz_user *user;   /* NULL on a public route */
 	const char *token;     /* the session token used (NULL on public routes) */
 	const char *client;    /* peer address: use http_client(), which fills it on demand */
@@ -73,6 +76,8 @@ struct http_req {
 	json_t *reply;
 	gz_error err;
 	http_header *headers;  /* extra reply headers */
+	int reply_fd;          /* > 0: reply with this file instead of r->reply (closed by the server) */
+	const char *reply_type, *reply_name; /* its content type and download name */
 
 	/* Audit of a write: filled by the handler, written by the dispatcher in the same
 	 * transaction. subject names the record ("user:12"), place its place code. */

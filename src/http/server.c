@@ -391,6 +391,9 @@ static gz_err run_route(http_req *r, struct conn_ctx *cx)
 	if (rt->flags & HF_JSON_BODY) {
 		if ((rc = parse_body(r, &cx->body)))
 			return rc;
+	} else if (rt->flags & HF_RAW_BODY) {
+		r->raw = cx->body.p ? cx->body.p : "";
+		r->raw_len = cx->body.len;
 	} else if (cx->body.len) {
 		return http_fail(r, GZ_E_BAD_REQUEST, NULL, "%s takes no request body", rt->pattern);
 	}
@@ -398,11 +401,36 @@ static gz_err run_route(http_req *r, struct conn_ctx *cx)
 		store_read_begin(r->store);
 		rc = rt->handler(r);
 		store_read_end(r->store);
-		if (!rc && !r->reply)
+		if (!rc && !r->reply && r->reply_fd <= 0)
 			rc = http_fail(r, GZ_E_INTERNAL, NULL, "%s built no reply", rt->pattern);
 		return rc;
 	}
 	return store_write_run(r->store, write_job, r, &r->err);
+}
+
+/* A file reply (exports): streamed from the descriptor, which libmicrohttpd closes. */
+static enum MHD_Result send_file(struct MHD_Connection *c, http_req *r)
+{
+	struct stat sb;
+	if (fstat(r->reply_fd, &sb) != 0) {
+		close(r->reply_fd);
+		return MHD_NO;
+	}
+	struct MHD_Response *resp = MHD_create_response_from_fd((size_t)sb.st_size, r->reply_fd);
+	if (!resp) {
+		close(r->reply_fd);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", r->reply_type ? r->reply_type : "application/octet-stream");
+	if (r->reply_name)
+		MHD_add_response_header(resp, "Content-Disposition", r->reply_name);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	common_headers(resp);
+	for (const http_header *h = r->headers; h; h = h->next)
+		MHD_add_response_header(resp, h->name, h->value);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
 }
 
 static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *c, struct conn_ctx *cx, const char *url)
@@ -421,7 +449,11 @@ static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *c, stru
 	if (store_in_write(srv->s)) /* a handler that returned inside its own transaction */
 		store_write_rollback(srv->s);
 	enum MHD_Result ret;
-	if (rc) {
+	if (!rc && r.reply_fd > 0) {
+		ret = send_file(c, &r);
+	} else if (rc) {
+		if (r.reply_fd > 0)
+			close(r.reply_fd);
 		if (gz_err_status(rc) >= 500)
 			gz_log(GZ_LOG_ERROR, "%s %s: %s", r.route ? r.route->pattern : "-", url, r.err.message);
 		ret = send_error(c, cx->a, rc, &r.err, r.headers);

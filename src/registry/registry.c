@@ -688,30 +688,26 @@ static gz_err id_conflict(store *s, int rc, gz_error *e)
 	return store_fail(s, rc, e, "saving a resident");
 }
 
-gz_err registry_resident_create(store *s, const gz_user *u, const reg_resident_in *in, reg_resident *out,
-				gz_error *e)
+/* Validate and insert in->household_id's new member at place; head_known > 0 when the
+ * household already has a head. *id_out (if given) receives the new id. */
+static gz_err registry_resident_insert_at(store *s, const gz_user *u, const reg_resident_in *in, const char *pc,
+					  int64_t head_known, const ids_citizen *checked, int64_t *id_out, gz_error *e)
 {
-	gz_range all;
-	scope_range_of(u->scope, &all);
-	reg_household h;
 	gz_err rc;
-	if (!in->name || !in->gender || !in->birth_date || !in->relation)
-		return gz_fail(e, GZ_E_MISSING_FIELD, !in->name ? "name" : !in->gender ? "gender" : !in->birth_date ? "birth_date" : "relation",
-			       "name, gender, birth_date and relation are required");
-	if ((rc = registry_household_get(s, &all, in->household_id, &h, e))) {
-		if (e)
-			gz_strlcpy(e->field, "household_id", sizeof e->field);
-		return rc;
-	}
 	ids_citizen cz;
 	char last4[5] = "";
-	if ((rc = resident_validate(in, NULL, &cz, last4, e)))
+	if (checked) {
+		cz = *checked;
+		if (in->phone && *in->phone)
+			phone_ok(in->phone, last4, NULL);
+	} else if ((rc = resident_validate(in, NULL, &cz, last4, e))) {
 		return rc;
+	}
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO residents(household_id, place_code, name, gender, birth_date, id_enc,"
 					 " id_hash, phone_enc, phone_last4, ethnicity, hukou, political, relation,"
 					 " created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)");
-	sqlite3_bind_int64(st, 1, h.id);
-	sqlite3_bind_text(st, 2, h.place_code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 1, in->household_id);
+	sqlite3_bind_text(st, 2, pc, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, in->name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, in->gender, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 5, in->birth_date, -1, SQLITE_TRANSIENT);
@@ -735,17 +731,85 @@ gz_err registry_resident_create(store *s, const gz_user *u, const reg_resident_i
 	int64_t id = sqlite3_last_insert_rowid(store_db(s));
 	if (in->has_tags && (rc = tags_set(s, id, in, e)))
 		return rc;
-	if ((rc = event_add(s, u, id, h.id, "created", NULL, e)))
+	if ((rc = event_add(s, u, id, in->household_id, "created", NULL, e)))
 		return rc;
 	/* The first member entered as 户主 becomes the household head. */
-	if (!h.head_id && !strcmp(in->relation, "户主 本人")) {
-		st = store_stmt(s, "UPDATE households SET head_id = ?2, updated_at = ?3 WHERE id = ?1");
-		sqlite3_bind_int64(st, 1, h.id);
+	if (head_known <= 0 && !strcmp(in->relation, "户主 本人")) {
+		st = store_stmt(s, "UPDATE households SET head_id = ?2, updated_at = ?3 WHERE id = ?1 AND head_id IS NULL");
+		sqlite3_bind_int64(st, 1, in->household_id);
 		sqlite3_bind_int64(st, 2, id);
 		sqlite3_bind_int64(st, 3, gz_now());
 		sqlite3_step(st);
 		sqlite3_reset(st);
 	}
+	if (id_out)
+		*id_out = id;
+	return GZ_OK;
+}
+
+gz_err registry_resident_insert(store *s, const gz_user *u, const reg_resident_in *in, const char *pc,
+				gz_error *e)
+{
+	return registry_resident_insert_at(s, u, in, pc, -1, NULL, NULL, e);
+}
+
+int64_t registry_household_find(store *s, const char *pc, const char *address)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM households WHERE place_code = ?1 AND address = ?2 ORDER BY id LIMIT 1");
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, pc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_TRANSIENT);
+	return step_int(st);
+}
+
+gz_err registry_resident_check(store *s, const gz_user *u, const reg_resident_in *in, const char *pc,
+			       const char *address, char idn[19], gz_error *e)
+{
+	gz_err rc;
+	idn[0] = '\0';
+	if ((rc = household_place_ok(s, u, pc, e)) || (rc = text_ok("address", address, 1, REG_ADDR_MAX, e)))
+		return rc;
+	ids_citizen cz;
+	char last4[5] = "";
+	if ((rc = resident_validate(in, NULL, &cz, last4, e)))
+		return rc;
+	for (int i = 0; in->has_tags && i < in->ntags; i++) {
+		sqlite3_stmt *chk = store_stmt(s, "SELECT 1 FROM care_tags WHERE tag = ?1");
+		sqlite3_bind_text(chk, 1, in->tags[i], -1, SQLITE_TRANSIENT);
+		if (!step_int(chk))
+			return gz_fail(e, GZ_E_INVALID_VALUE, "tags", "care tag \"%.40s\" is not in the tag list", in->tags[i]);
+	}
+	if (cz.norm[0]) {
+		unsigned char hash[SECRET_HASH_LEN];
+		secret_hash(cz.norm, hash);
+		sqlite3_stmt *st = store_stmt(s, "SELECT 1 FROM residents WHERE id_hash = ?1");
+		sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+		if (step_int(st))
+			return gz_fail(e, GZ_E_CONFLICT, "id_number", "a resident with this citizen id number is already registered");
+		memcpy(idn, cz.norm, 19);
+	}
+	return GZ_OK;
+}
+
+gz_err registry_resident_create(store *s, const gz_user *u, const reg_resident_in *in, reg_resident *out,
+				gz_error *e)
+{
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	reg_household h;
+	gz_err rc;
+	if (!in->name || !in->gender || !in->birth_date || !in->relation)
+		return gz_fail(e, GZ_E_MISSING_FIELD, !in->name ? "name" : !in->gender ? "gender" : !in->birth_date ? "birth_date" : "relation",
+			       "name, gender, birth_date and relation are required");
+	if ((rc = registry_household_get(s, &all, in->household_id, &h, e))) {
+		if (e)
+			gz_strlcpy(e->field, "household_id", sizeof e->field);
+		return rc;
+	}
+	int64_t id;
+	if ((rc = registry_resident_insert_at(s, u, in, h.place_code, h.head_id, NULL, &id, e)))
+		return rc;
 	return registry_resident_get(s, &all, id, out, e);
 }
 

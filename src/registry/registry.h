@@ -155,7 +155,7 @@ typedef struct {
 /* Assign a role at place (instructor: village or grid; leader, member: grid; group_leader:
  * grid or village; building_leader: building) to a resident of the village (resident_id) or a
  * staff account whose scope covers the place (user_id); exactly one of them. */
-gz_err registry_role_assign(store *s, const gz_user *u, const char *place, const char *role, int64_t resident_id,
+gz_err registry_role_assign(store *s, const gz_user *u, const char *pc, const char *role, int64_t resident_id,
 			    int64_t user_id, reg_grid_role *out, gz_error *e);
 /* End an assignment (kept as history). */
 gz_err registry_role_end(store *s, const gz_user *u, int64_t id, reg_grid_role *out, gz_error *e);
@@ -194,6 +194,55 @@ gz_err registry_unvisited(store *s, const gz_range *range, int days, int64_t aft
 typedef int (*reg_tag_visit)(void *ctx, const char *tag, int64_t residents);
 gz_err registry_tags(store *s, const gz_range *range, reg_tag_visit fn, void *ctx, gz_error *e);
 gz_err registry_tag_add(store *s, const gz_user *u, const char *tag, gz_error *e);
+
+/* Spreadsheets ------------------------------------------------------------------------------ */
+
+enum { REG_COLS = 12, REG_IMPORT_MAX_ROWS = 200000, REG_IMPORT_MAX_ERRORS = 10000 };
+
+/* Chinese header of column i of the template / export / import. */
+const char *registry_column(int i);
+
+/* The import template (XLSX with a second sheet of instructions, or CSV), as a readable,
+ * already unlinked temporary file; *fd_out is the caller's to close. */
+gz_err registry_template(bool xlsx, int *fd_out, gz_error *e);
+
+/* Residents present within range as a register (XLSX in constant memory, or CSV with a BOM),
+ * ID numbers and phones masked unless u's role may see them; *rows counts the residents. */
+gz_err registry_export(store *s, const gz_user *u, const gz_range *range, bool xlsx, int *fd_out, int64_t *rows,
+		       gz_error *e);
+
+typedef struct {
+	long row;             /* as the spreadsheet numbers it */
+	char field[32];       /* the column's Chinese name */
+	char message[200];    /* why, in Chinese */
+} reg_import_error;
+
+typedef struct {
+	bool all_or_nothing;
+	int64_t rows, imported, rejected, households_created;
+	int nerrors; /* at most REG_IMPORT_MAX_ERRORS listed; rejected counts them all */
+	reg_import_error errors[REG_IMPORT_MAX_ERRORS];
+} reg_import_report;
+
+/* Import residents from an XLSX or CSV file laid out like the template, into default_place (a
+ * village, grid or building) unless a row names its grid or building. Rows with the same place
+ * and address form one household (an existing one is reused). Every row is checked; with
+ * all_or_nothing nothing is written when any row is bad, otherwise the good rows are. Never half
+ * of a row. Runs as one store write job. GZ_OK with the report even when rows were rejected;
+ * an error only when the file itself cannot be read. rep is large: allocate it. */
+gz_err registry_import(store *s, const gz_user *u, const char *default_place, const void *data, size_t n,
+		       bool all_or_nothing, reg_import_report *rep, gz_error *e);
+
+/* For the importer: check a resident about to be added at place/address without writing
+ * (personal data, tags, the place in scope, the ID number not yet registered); idn receives the
+ * normalised ID number ("" when none). */
+gz_err registry_resident_check(store *s, const gz_user *u, const reg_resident_in *in, const char *pc,
+			       const char *address, char idn[19], gz_error *e);
+/* The household at place with exactly this address, or 0. */
+int64_t registry_household_find(store *s, const char *pc, const char *address);
+/* Insert a checked resident into in->household_id (at place) with its tags and history. */
+gz_err registry_resident_insert(store *s, const gz_user *u, const reg_resident_in *in, const char *pc,
+				gz_error *e);
 
 /* Age in whole years on today's date (Asia/Shanghai) of a YYYY-MM-DD birth date. */
 int registry_age(const char *birth_date);

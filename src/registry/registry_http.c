@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "audit/audit.h"
 #include "core/ids.h"
 #include "core/util.h"
 #include "modules.h"
@@ -744,6 +747,126 @@ static gz_err visits_overdue(http_req *r)
 	return GZ_OK;
 }
 
+/* --- spreadsheets ------------------------------------------------------------------------ */
+
+static gz_err format_arg(http_req *r, bool *xlsx)
+{
+	const char *f;
+	gz_err rc = http_query(r, "format", 8, &f);
+	if (rc)
+		return rc;
+	if (f && strcmp(f, "xlsx") && strcmp(f, "csv"))
+		return http_fail(r, GZ_E_INVALID_VALUE, "format", "format must be xlsx or csv");
+	*xlsx = !f || !strcmp(f, "xlsx");
+	return GZ_OK;
+}
+
+static void file_reply(http_req *r, int fd, bool xlsx, const char *base)
+{
+	r->reply_fd = fd;
+	r->reply_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8";
+	/* RFC 6266: an ASCII fallback name and the Chinese one, percent-encoded as UTF-8. */
+	char enc[256] = "";
+	size_t k = 0;
+	for (const unsigned char *p = (const unsigned char *)base; *p && k + 4 < sizeof enc; p++)
+		k += (size_t)snprintf(enc + k, sizeof enc - k, "%%%02X", *p);
+	r->reply_name = arena_printf(r->a, "attachment; filename=\"residents.%s\"; filename*=UTF-8''%s.%s", xlsx ? "xlsx" : "csv",
+				     enc, xlsx ? "xlsx" : "csv");
+}
+
+static gz_err template_get(http_req *r)
+{
+	bool xlsx;
+	int fd;
+	gz_err rc;
+	if ((rc = format_arg(r, &xlsx)) || (rc = registry_template(xlsx, &fd, &r->err)))
+		return rc;
+	file_reply(r, fd, xlsx, "居民信息导入模板");
+	return GZ_OK;
+}
+
+struct export_audit {
+	http_req *r;
+	const char *under;
+	int64_t rows;
+	bool xlsx;
+};
+
+static gz_err export_audit_job(store *s, void *ctx, gz_error *e)
+{
+	struct export_audit *x = ctx;
+	char detail[160];
+	snprintf(detail, sizeof detail, "{\"format\":\"%s\",\"rows\":%lld,\"under\":\"%s\",\"masked\":%s}",
+		 x->xlsx ? "xlsx" : "csv", (long long)x->rows, x->under, registry_may_see_id(x->r->user->role) ? "false" : "true");
+	audit_entry en = {.actor_id = x->r->user->id, .actor = x->r->user->username, .action = "resident.export",
+			  .subject = "residents", .place = x->under, .detail = detail};
+	return audit_record(s, &en, e);
+}
+
+/* GET /api/v1/residents/export?under=&format= — 一楼一册 / a grid's roster. */
+static gz_err export_get(http_req *r)
+{
+	bool xlsx;
+	const char *under;
+	gz_range range;
+	gz_err rc;
+	if ((rc = format_arg(r, &xlsx)) || (rc = http_query(r, "under", GZ_CODE_MAX, &under)) ||
+	    (rc = http_scope_range(r, under, &range)))
+		return rc;
+	int fd;
+	int64_t rows;
+	if ((rc = registry_export(r->store, r->user, &range, xlsx, &fd, &rows, &r->err)))
+		return rc;
+	/* Every export is in the audit log with who, what and how many rows — or it is not sent. */
+	struct export_audit x = {r, range.lo, rows, xlsx};
+	if ((rc = store_write_run(r->store, export_audit_job, &x, &r->err))) {
+		close(fd);
+		return rc;
+	}
+	place p;
+	const char *name = *range.lo && places_get(r->store, range.lo, &p, NULL) == GZ_OK ? arena_printf(r->a, "%s居民名册", p.name)
+											    : "居民名册";
+	file_reply(r, fd, xlsx, name);
+	return GZ_OK;
+}
+
+/* POST /api/v1/residents/import?under=&mode=good|all — the file is the body. */
+static gz_err import_post(http_req *r)
+{
+	const char *under, *mode;
+	gz_err rc;
+	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)) || (rc = http_query(r, "mode", 8, &mode)))
+		return rc;
+	if (!under || !*under)
+		return http_fail(r, GZ_E_MISSING_FIELD, "under", "say which village, grid or building to import into (?under=)");
+	if (mode && strcmp(mode, "good") && strcmp(mode, "all"))
+		return http_fail(r, GZ_E_INVALID_VALUE, "mode", "mode must be good (import the good rows) or all (all or nothing)");
+	if (!r->raw_len)
+		return http_fail(r, GZ_E_INVALID_VALUE, "file", "send the xlsx or csv file as the request body");
+	reg_import_report *rep = malloc(sizeof *rep);
+	if (!rep)
+		return http_fail(r, GZ_E_NOMEM, NULL, "out of memory");
+	rc = registry_import(r->store, r->user, under, r->raw, r->raw_len, mode && !strcmp(mode, "all"), rep, &r->err);
+	if (!rc) {
+		json_t *errors = json_array();
+		for (int i = 0; i < rep->nerrors; i++)
+			json_array_append_new(errors, json_pack("{sI ss ss}", "row", (json_int_t)rep->errors[i].row, "field",
+								rep->errors[i].field, "message", rep->errors[i].message));
+		bool committed = !(rep->all_or_nothing && rep->rejected > 0);
+		r->reply = json_pack("{ss sb sI sI sI sI so}", "mode", rep->all_or_nothing ? "all" : "good", "committed",
+				     committed, "rows", (json_int_t)rep->rows, "imported", (json_int_t)rep->imported, "rejected",
+				     (json_int_t)rep->rejected, "households_created", (json_int_t)rep->households_created, "errors",
+				     errors);
+		r->audit_subject = "residents";
+		r->audit_place = arena_strdup(r->a, under);
+		r->audit_detail = json_pack("{ss sI sI sI}", "mode", rep->all_or_nothing ? "all" : "good", "rows",
+					    (json_int_t)rep->rows, "imported", (json_int_t)rep->imported, "rejected",
+					    (json_int_t)rep->rejected);
+	}
+	free(rep);
+	return rc;
+}
+
 #define W (HF_WRITE | HF_JSON_BODY)
 static const http_route registry_routes[] = {
 	{HTTP_GET, "/api/v1/grids", grids_list, 0, REG_READ_ROLES, 0, NULL},
@@ -758,6 +881,9 @@ static const http_route registry_routes[] = {
 	{HTTP_PATCH, "/api/v1/households/{id}", household_update, W, REG_WRITE_ROLES, 16384, "household.update"},
 	{HTTP_GET, "/api/v1/residents", residents_list, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/residents", resident_create, W, REG_WRITE_ROLES, 16384, "resident.create"},
+	{HTTP_GET, "/api/v1/residents/template", template_get, 0, REG_WRITE_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/residents/export", export_get, 0, REG_READ_ROLES, 0, NULL},
+	{HTTP_POST, "/api/v1/residents/import", import_post, HF_WRITE | HF_RAW_BODY, REG_WRITE_ROLES, 32 << 20, "resident.import"},
 	{HTTP_GET, "/api/v1/residents/{id}", resident_show, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_PATCH, "/api/v1/residents/{id}", resident_update, W, REG_WRITE_ROLES, 16384, "resident.update"},
 	{HTTP_GET, "/api/v1/grid-roles", roles_list, 0, REG_READ_ROLES, 0, NULL},
