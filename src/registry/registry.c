@@ -22,7 +22,7 @@ bool registry_may_see_phone(gz_role r)
 	return r == ROLE_ADMIN || r == ROLE_CADRE || r == ROLE_GRID_WORKER;
 }
 
-static const char *const relations[] = {"户主 本人", "配偶", "子", "女", "父母", "祖父母", "孙子女", "兄弟姐妹", "其他", NULL};
+static const char *const relations[] = {"户主", "配偶", "子", "女", "父母", "祖父母", "孙子女", "兄弟姐妹", "其他", NULL};
 
 int registry_age(const char *birth)
 {
@@ -734,7 +734,7 @@ static gz_err registry_resident_insert_at(store *s, const gz_user *u, const reg_
 	if ((rc = event_add(s, u, id, in->household_id, "created", NULL, e)))
 		return rc;
 	/* The first member entered as 户主 becomes the household head. */
-	if (head_known <= 0 && !strcmp(in->relation, "户主 本人")) {
+	if (head_known <= 0 && !strcmp(in->relation, "户主")) {
 		st = store_stmt(s, "UPDATE households SET head_id = ?2, updated_at = ?3 WHERE id = ?1 AND head_id IS NULL");
 		sqlite3_bind_int64(st, 1, in->household_id);
 		sqlite3_bind_int64(st, 2, id);

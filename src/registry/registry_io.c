@@ -1,6 +1,7 @@
 /* registry_io.c — residents in and out of spreadsheets: the template, the import with its
  * report of rejected rows, the export (一楼一册, a grid's roster) in constant memory. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,7 +146,7 @@ gz_err registry_template(bool xlsx, int *fd_out, gz_error *e)
 		static const char *const notes[] = {
 			"每行一位居民；第一行的列名不要改动，列的顺序可以调整。",
 			"必填：姓名、性别（男/女）、出生日期（如 1980-05-06）、与户主关系、住址。",
-			"与户主关系：户主 本人、配偶、子、女、父母、祖父母、孙子女、兄弟姐妹、其他。",
+			"与户主关系：户主、配偶、子、女、父母、祖父母、孙子女、兄弟姐妹、其他。",
 			"公民身份号码：18 位，末位可以是 X；其中的出生日期和性别须与所填一致。",
 			"户籍类型：本地 或 外地。住址相同、网格或楼栋相同的居民归为同一户。",
 			"网格或楼栋编码：留空时归入导入时选定的村（社区）。关爱标签可填多个，用顿号、逗号分隔。",
@@ -465,14 +466,29 @@ static const char *field_zh(const char *field)
 	return field;
 }
 
+/* A household seen in this file: found again through the row that first named it. */
 struct hh_cache {
-	char key[GZ_CODE_MAX + 2 + TABLE_MAX_CELL + 1];
-	int64_t id;
+	uint32_t hash;
+	int64_t id; /* 0: empty slot */
+	size_t row;
+	const char *pc;
 };
 
-static int hh_cmp(const void *a, const void *b)
+/* qsort helpers (qsort has no context argument; the importer runs on one thread at a time
+ * because it runs as the single writer's job). */
+static char (*sort_idn)[19];
+
+static int idn_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct hh_cache *)a)->key, ((const struct hh_cache *)b)->key);
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(sort_idn[x], sort_idn[y]);
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+static int err_cmp(const void *a, const void *b)
+{
+	const reg_import_error *x = a, *y = b;
+	return x->row < y->row ? -1 : x->row > y->row;
 }
 
 struct import_job {
@@ -510,27 +526,46 @@ static gz_err import_job_fn(store *s, void *ctx, gz_error *e)
 		}
 		ok[i] = true;
 	}
-	/* Duplicates inside the file: the later row is the bad one. */
-	for (size_t i = 0; i < c->n; i++) {
-		if (!ok[i] || !idn[i][0])
-			continue;
-		for (size_t k = 0; k < i; k++) {
-			if (ok[k] && !strcmp(idn[i], idn[k])) {
-				char msg[120];
-				snprintf(msg, sizeof msg, "公民身份号码在文件中重复（与第 %ld 行相同）", c->rows[k].row);
-				report_error(rep, c->rows[i].row, "公民身份号码", msg);
-				ok[i] = false;
-				break;
-			}
-		}
+	/* Duplicates inside the file: the later row is the bad one. Sorting the rows by number
+	 * puts equal numbers side by side (stable by row order). */
+	size_t *ord = malloc(sizeof *ord * (c->n ? c->n : 1));
+	if (!ord) {
+		free(ok);
+		free(idn);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory importing");
 	}
+	size_t nid = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (ok[i] && idn[i][0])
+			ord[nid++] = i;
+	sort_idn = idn;
+	qsort(ord, nid, sizeof *ord, idn_cmp);
+	for (size_t k = 1; k < nid; k++) {
+		size_t first = ord[k - 1], i = ord[k];
+		if (strcmp(idn[first], idn[i]))
+			continue;
+		/* Walk back to the first row with this number. */
+		size_t f = k - 1;
+		while (f > 0 && !strcmp(idn[ord[f - 1]], idn[i]))
+			f--;
+		char msg[120];
+		snprintf(msg, sizeof msg, "公民身份号码在文件中重复（与第 %ld 行相同）", c->rows[ord[f]].row);
+		report_error(rep, c->rows[i].row, "公民身份号码", msg);
+		ok[i] = false;
+	}
+	free(ord);
+	if (rep->nerrors > 1)
+		qsort(rep->errors, (size_t)rep->nerrors, sizeof rep->errors[0], err_cmp);
 	rep->rows = (int64_t)c->n;
 	gz_err rc = GZ_OK;
 	if (j->dry || (j->all_or_nothing && rep->rejected > 0))
 		goto out;
-	/* Pass 2: households by (place, address), then the residents. */
-	struct hh_cache *cache = calloc(c->n ? c->n : 1, sizeof *cache);
-	size_t ncache = 0;
+	/* Pass 2: households by (place, address) — an open-addressing table of the ones seen in
+	 * this file — then the residents. */
+	size_t slots = 1;
+	while (slots < c->n * 2 + 2)
+		slots <<= 1;
+	struct hh_cache *cache = calloc(slots, sizeof *cache);
 	if (!cache) {
 		rc = gz_fail(e, GZ_E_NOMEM, NULL, "out of memory importing");
 		goto out;
@@ -542,33 +577,34 @@ static gz_err import_job_fn(store *s, void *ctx, gz_error *e)
 		const char *pc;
 		struct scratch sc;
 		row_to_input(c, &c->rows[i], &in, &pc, &sc, e);
-		struct hh_cache key;
-		snprintf(key.key, sizeof key.key, "%s|%s", pc, c->rows[i].fields[C_ADDRESS]);
-		struct hh_cache *hit = NULL;
-		for (size_t k = ncache; k-- > 0;) /* rows of one household are usually together */
-			if (!strcmp(cache[k].key, key.key)) {
-				hit = &cache[k];
-				break;
-			}
-		if (!hit) {
-			int64_t hid = registry_household_find(s, pc, c->rows[i].fields[C_ADDRESS]);
+		const char *addr = c->rows[i].fields[C_ADDRESS];
+		uint32_t h = 2166136261u;
+		for (const char *q = pc; *q; q++)
+			h = (h ^ (unsigned char)*q) * 16777619u;
+		h = (h ^ '|') * 16777619u;
+		for (const char *q = addr; *q; q++)
+			h = (h ^ (unsigned char)*q) * 16777619u;
+		size_t at = h & (slots - 1);
+		while (cache[at].id && !(cache[at].hash == h && !strcmp(cache[at].pc, pc) &&
+					 !strcmp(c->rows[cache[at].row].fields[C_ADDRESS], addr)))
+			at = (at + 1) & (slots - 1);
+		if (!cache[at].id) {
+			int64_t hid = registry_household_find(s, pc, addr);
 			if (!hid) {
-				reg_household h;
-				if ((rc = registry_household_create(s, c->u, pc, c->rows[i].fields[C_ADDRESS], NULL, &h, e)))
+				reg_household hh;
+				if ((rc = registry_household_create(s, c->u, pc, addr, NULL, &hh, e)))
 					break;
-				hid = h.id;
+				hid = hh.id;
 				rep->households_created++;
 			}
-			cache[ncache] = key;
-			cache[ncache].id = hid;
-			hit = &cache[ncache++];
+			/* pc points into the row or at the import's default place: both outlive the job. */
+			cache[at] = (struct hh_cache){h, hid, i, pc};
 		}
-		in.household_id = hit->id;
+		in.household_id = cache[at].id;
 		if ((rc = registry_resident_insert(s, c->u, &in, pc, e)))
 			break;
 		rep->imported++;
 	}
-	(void)hh_cmp;
 	free(cache);
 out:
 	free(ok);

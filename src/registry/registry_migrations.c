@@ -89,5 +89,8 @@ const store_migration registry_migrations[] = {
 	 " created_at INTEGER NOT NULL);"
 	 "CREATE INDEX visits_place ON visits(place_code, id);"
 	 "CREATE INDEX visits_household ON visits(household_id, visited_on);"},
+	{3, "households by address",
+	 /* The importer finds an existing household by place and address. */
+	 "CREATE INDEX households_address ON households(place_code, address);"},
 	{0},
 };

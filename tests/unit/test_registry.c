@@ -85,7 +85,7 @@ static const char *ID_MALE = "422802198005060014"; /* check digit verified in te
 static reg_resident_in person(int64_t hid, const char *name, const char *id, const char *birth, const char *gender)
 {
 	reg_resident_in in = {.household_id = hid, .name = name, .gender = gender, .birth_date = birth,
-			      .id_number = id, .phone = "13900001234", .relation = "户主 本人", .ethnicity = "土家族"};
+			      .id_number = id, .phone = "13900001234", .relation = "户主", .ethnicity = "土家族"};
 	return in;
 }
 

@@ -2,9 +2,10 @@
 // bundle stays small. A page that needs another component adds it to COMPONENTS and STYLES.
 import {
   provideGlobalConfig,
-  ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElContainer,
-  ElDescriptions, ElDescriptionsItem, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput,
-  ElLink, ElLoading, ElMain, ElMenu, ElMenuItem, ElResult, ElStatistic, ElTable, ElTableColumn,
+  ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCascader, ElContainer,
+  ElDatePicker, ElDescriptions, ElDescriptionsItem, ElDialog, ElEmpty, ElForm, ElFormItem,
+  ElHeader, ElIcon, ElInput, ElLink, ElLoading, ElMain, ElMenu, ElMenuItem, ElOption,
+  ElOptionGroup, ElRadio, ElRadioGroup, ElResult, ElSelect, ElStatistic, ElTable, ElTableColumn,
   ElTag, ElTooltip, ElTree,
 } from 'element-plus'
 
@@ -14,9 +15,12 @@ import 'element-plus/es/components/breadcrumb/style/css'
 import 'element-plus/es/components/breadcrumb-item/style/css'
 import 'element-plus/es/components/button/style/css'
 import 'element-plus/es/components/card/style/css'
+import 'element-plus/es/components/cascader/style/css'
 import 'element-plus/es/components/container/style/css'
+import 'element-plus/es/components/date-picker/style/css'
 import 'element-plus/es/components/descriptions/style/css'
 import 'element-plus/es/components/descriptions-item/style/css'
+import 'element-plus/es/components/dialog/style/css'
 import 'element-plus/es/components/empty/style/css'
 import 'element-plus/es/components/form/style/css'
 import 'element-plus/es/components/form-item/style/css'
@@ -29,7 +33,12 @@ import 'element-plus/es/components/main/style/css'
 import 'element-plus/es/components/menu/style/css'
 import 'element-plus/es/components/menu-item/style/css'
 import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/option/style/css'
+import 'element-plus/es/components/option-group/style/css'
+import 'element-plus/es/components/radio/style/css'
+import 'element-plus/es/components/radio-group/style/css'
 import 'element-plus/es/components/result/style/css'
+import 'element-plus/es/components/select/style/css'
 import 'element-plus/es/components/statistic/style/css'
 import 'element-plus/es/components/table/style/css'
 import 'element-plus/es/components/table-column/style/css'
@@ -38,9 +47,10 @@ import 'element-plus/es/components/tooltip/style/css'
 import 'element-plus/es/components/tree/style/css'
 
 const COMPONENTS = [
-  ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElContainer,
-  ElDescriptions, ElDescriptionsItem, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput,
-  ElLink, ElLoading, ElMain, ElMenu, ElMenuItem, ElResult, ElStatistic, ElTable, ElTableColumn,
+  ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCascader, ElContainer,
+  ElDatePicker, ElDescriptions, ElDescriptionsItem, ElDialog, ElEmpty, ElForm, ElFormItem,
+  ElHeader, ElIcon, ElInput, ElLink, ElLoading, ElMain, ElMenu, ElMenuItem, ElOption,
+  ElOptionGroup, ElRadio, ElRadioGroup, ElResult, ElSelect, ElStatistic, ElTable, ElTableColumn,
   ElTag, ElTooltip, ElTree,
 ]
 
