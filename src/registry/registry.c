@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "core/ids.h"
 #include "core/secret.h"
 #include "core/util.h"
@@ -607,6 +609,8 @@ static gz_err resident_validate(const reg_resident_in *in, const reg_resident *o
 				char last4[5], gz_error *e)
 {
 	gz_err rc;
+	if (in->arrival && strcmp(in->arrival, "registered") && strcmp(in->arrival, "birth") && strcmp(in->arrival, "move_in"))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "arrival", "arrival must be registered, birth or move_in");
 	if (in->name && (rc = text_ok("name", in->name, 1, REG_NAME_MAX, e)))
 		return rc;
 	if (in->gender && strcmp(in->gender, "male") && strcmp(in->gender, "female"))
@@ -731,7 +735,12 @@ static gz_err registry_resident_insert_at(store *s, const gz_user *u, const reg_
 	int64_t id = sqlite3_last_insert_rowid(store_db(s));
 	if (in->has_tags && (rc = tags_set(s, id, in, e)))
 		return rc;
-	if ((rc = event_add(s, u, id, in->household_id, "created", NULL, e)))
+	const char *kind = "created";
+	if (in->arrival && !strcmp(in->arrival, "birth"))
+		kind = "born";
+	else if (in->arrival && !strcmp(in->arrival, "move_in"))
+		kind = "moved_in";
+	if ((rc = event_add(s, u, id, in->household_id, kind, NULL, e)))
 		return rc;
 	/* The first member entered as 户主 becomes the household head. */
 	if (head_known <= 0 && !strcmp(in->relation, "户主")) {
@@ -1241,4 +1250,149 @@ gz_err registry_unvisited(store *s, const gz_range *range, int days, int64_t aft
 			break;
 	free(rows);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "finding unvisited households");
+}
+
+
+/* --- presence events ---------------------------------------------------------------------- */
+
+static gz_err set_status(store *s, int64_t id, const char *status, int64_t household, const char *pc, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE residents SET status = ?2, household_id = ?3, place_code = ?4, updated_at = ?5"
+					 " WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, household);
+	sqlite3_bind_text(st, 4, pc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, gz_now());
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "changing a resident");
+	/* Whoever is no longer a present member of a household is not its head. */
+	st = store_stmt(s, "UPDATE households SET head_id = NULL, updated_at = ?2 WHERE head_id = ?1"
+			   " AND (id <> ?3 OR ?4 <> 'present')");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, gz_now());
+	sqlite3_bind_int64(st, 3, household);
+	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+	sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	return sr == SQLITE_DONE ? GZ_OK : store_fail(s, sr, e, "changing a household head");
+}
+
+gz_err registry_resident_event(store *s, const gz_user *u, int64_t id, const char *kind, const char *date,
+			       const char *note, int64_t to_household, reg_resident *out, gz_error *e)
+{
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	reg_resident r;
+	gz_err rc;
+	if ((rc = registry_resident_get(s, &all, id, &r, e)))
+		return rc;
+	if (!ids_date_ok(date))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "date", "date must be a real date YYYY-MM-DD, not in the future");
+	if (strcmp(date, r.birth_date) < 0)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "date", "date is before the resident's birth");
+	if (note && (rc = text_ok("note", note, 0, 200, e)))
+		return rc;
+	char detail[1200];
+	json_t *d = json_pack("{ss ss}", "date", date, "note", note ? note : "");
+	int64_t household = r.household_id;
+	const char *pc = r.place_code;
+	reg_household to;
+	const char *status;
+	if (!strcmp(kind, "move_out") || !strcmp(kind, "death")) {
+		if (strcmp(r.status, "present")) {
+			json_decref(d);
+			return gz_fail(e, GZ_E_CONFLICT, "kind", "resident %lld is %s, not present", (long long)id, r.status);
+		}
+		status = !strcmp(kind, "death") ? "deceased" : "moved_out";
+	} else if (!strcmp(kind, "return")) {
+		if (strcmp(r.status, "moved_out")) {
+			json_decref(d);
+			return gz_fail(e, GZ_E_CONFLICT, "kind", "only a moved-out resident can return; resident %lld is %s",
+				       (long long)id, r.status);
+		}
+		status = "present";
+	} else if (!strcmp(kind, "transfer")) {
+		if (strcmp(r.status, "present")) {
+			json_decref(d);
+			return gz_fail(e, GZ_E_CONFLICT, "kind", "resident %lld is %s, not present", (long long)id, r.status);
+		}
+		if (to_household == r.household_id || registry_household_get(s, &all, to_household, &to, NULL) != GZ_OK) {
+			json_decref(d);
+			return gz_fail(e, GZ_E_NOT_FOUND, "to_household_id", "household %lld not found", (long long)to_household);
+		}
+		household = to.id;
+		pc = to.place_code;
+		status = "present";
+		json_object_set_new(d, "from_household_id", json_integer(r.household_id));
+		json_object_set_new(d, "to_household_id", json_integer(to.id));
+	} else {
+		json_decref(d);
+		return gz_fail(e, GZ_E_INVALID_VALUE, "kind", "kind must be move_out, death, return or transfer");
+	}
+	char *txt = json_dumps(d, JSON_COMPACT);
+	json_decref(d);
+	gz_strlcpy(detail, txt ? txt : "{}", sizeof detail);
+	free(txt);
+	char pcopy[GZ_CODE_MAX + 1];
+	gz_strlcpy(pcopy, pc, sizeof pcopy);
+	if ((rc = set_status(s, id, status, household, pcopy, e)))
+		return rc;
+	const char *ev = !strcmp(kind, "move_out") ? "moved_out" : !strcmp(kind, "death") ? "died"
+				 : !strcmp(kind, "return") ? "returned" : "transferred";
+	if ((rc = event_add(s, u, id, r.household_id, ev, detail, e)))
+		return rc;
+	if (household != r.household_id && (rc = event_add(s, u, id, household, ev, detail, e)))
+		return rc;
+	return registry_resident_get(s, &all, id, out, e);
+}
+
+/* --- moving a building ------------------------------------------------------------------ */
+
+gz_err registry_building_move(store *s, const gz_user *u, const char *code, const char *grid, reg_unit *out,
+			      char old_code[GZ_CODE_MAX + 1], gz_error *e)
+{
+	gz_err rc;
+	if (places_level_of(code) != PL_BUILDING || !in_scope(u, code))
+		return gz_fail(e, GZ_E_NOT_FOUND, "code", "building \"%.20s\" not found", code);
+	reg_unit b, g;
+	if ((rc = unit_get(s, PL_BUILDING, code, &b, e)))
+		return rc;
+	if ((rc = registry_grid_get(s, u, grid, &g, e))) {
+		if (e)
+			gz_strlcpy(e->field, "grid_code", sizeof e->field);
+		return rc;
+	}
+	if (strncmp(grid, code, 12))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "grid_code", "a building moves only between grids of its own village");
+	if (!strncmp(grid, code, 15))
+		return gz_fail(e, GZ_E_CONFLICT, "grid_code", "building \"%s\" is already in grid \"%s\"", code, grid);
+	char to[GZ_CODE_MAX + 1];
+	if ((rc = next_child_code(s, PL_BUILDING, grid, to, e)) || (rc = insert_place(s, PL_BUILDING, to, b.name, e)))
+		return rc;
+	gz_strlcpy(old_code, code, GZ_CODE_MAX + 1);
+	/* Everything filed under the old code follows it to the new one, in this transaction. */
+	static const char *const moves[] = {
+		"UPDATE buildings SET code = ?2 WHERE code = ?1",
+		"UPDATE households SET place_code = ?2 WHERE place_code = ?1",
+		"UPDATE residents SET place_code = ?2 WHERE place_code = ?1",
+		"UPDATE visits SET place_code = ?2 WHERE place_code = ?1",
+		"UPDATE grid_roles SET place_code = ?2 WHERE place_code = ?1",
+		"DELETE FROM places WHERE level = 7 AND code = ?1",
+	};
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+		sqlite3_stmt *st = store_stmt(s, moves[i]);
+		if (!st)
+			return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot move the building");
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+		if (sqlite3_bind_parameter_count(st) >= 2)
+			sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+		int sr = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (sr != SQLITE_DONE)
+			return store_fail(s, sr, e, "moving a building");
+	}
+	return unit_get(s, PL_BUILDING, to, out, e);
 }

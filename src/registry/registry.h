@@ -72,6 +72,7 @@ typedef struct {
 /* Input of a resident write; NULL / has_* false = not given (PATCH keeps the value). */
 typedef struct {
 	int64_t household_id;
+	const char *arrival; /* create only: "registered" (default), "birth" or "move_in" — the history's first line */
 	const char *name, *gender, *birth_date, *id_number, *phone, *ethnicity, *hukou, *political,
 		*relation;
 	bool has_tags;
@@ -87,6 +88,10 @@ gz_err registry_grid_create(store *s, const gz_user *u, const char *village, con
 gz_err registry_grid_update(store *s, const gz_user *u, const char *code, const char *name,
 			    const char *note, reg_unit *out, gz_error *e);
 gz_err registry_grid_get(store *s, const gz_user *u, const char *code, reg_unit *out, gz_error *e);
+/* Move a building or courtyard to another grid of the same village: it takes the next code
+ * there, and its households, residents, visits and roles follow; old_code is returned. */
+gz_err registry_building_move(store *s, const gz_user *u, const char *code, const char *grid, reg_unit *out,
+			      char old_code[GZ_CODE_MAX + 1], gz_error *e);
 /* Create the next building or courtyard of grid (grid code + 3 digits). */
 gz_err registry_building_create(store *s, const gz_user *u, const char *grid, const char *name,
 				const char *kind, const char *address, reg_unit *out, gz_error *e);
@@ -116,6 +121,14 @@ gz_err registry_resident_create(store *s, const gz_user *u, const reg_resident_i
 gz_err registry_resident_update(store *s, const gz_user *u, int64_t id, const reg_resident_in *in,
 				reg_resident *out, gz_error *e);
 gz_err registry_resident_get(store *s, const gz_range *range, int64_t id, reg_resident *out, gz_error *e);
+
+/* A change of a resident's presence, kept as history: "move_out" (迁出), "death" (死亡),
+ * "return" (迁回, a moved-out resident present again), "transfer" (分户/并户: into household
+ * to_household, within scope). date: YYYY-MM-DD, not in the future; note: up to 200
+ * characters (e.g. where to). A transition not allowed now (a deceased resident moving) is
+ * GZ_E_CONFLICT with the reason. A head who leaves stops being the head. */
+gz_err registry_resident_event(store *s, const gz_user *u, int64_t id, const char *kind, const char *date,
+			       const char *note, int64_t to_household, reg_resident *out, gz_error *e);
 
 typedef struct {
 	const char *q;         /* name contains */

@@ -434,6 +434,7 @@ static const http_field resident_fields[] = {
 	{"political", JSON_STRING, false, 20},
 	{"relation", JSON_STRING, false, 10},
 	{"tags", JSON_ARRAY, false, 0},
+	{"arrival", JSON_STRING, false, 12},
 	{NULL},
 };
 
@@ -454,6 +455,7 @@ static gz_err resident_in(http_req *r, reg_resident_in *in)
 	in->hukou = http_body_str(r, "hukou");
 	in->political = http_body_str(r, "political");
 	in->relation = http_body_str(r, "relation");
+	in->arrival = http_body_str(r, "arrival");
 	json_t *tags = json_object_get(r->body, "tags");
 	if (tags && json_is_array(tags)) {
 		if (json_array_size(tags) > REG_TAGS_MAX)
@@ -496,13 +498,64 @@ static gz_err resident_update(http_req *r)
 	if ((rc = id_param(r, &id)) || (rc = resident_in(r, &in)))
 		return rc;
 	if (in.household_id)
-		return http_fail(r, GZ_E_INVALID_VALUE, "household_id", "moving a resident to another household is a move, not an edit");
+		return http_fail(r, GZ_E_INVALID_VALUE, "household_id", "moving a resident to another household is a transfer event, not an edit");
+	if (in.arrival)
+		return http_fail(r, GZ_E_INVALID_VALUE, "arrival", "arrival is given only when a resident is added");
 	reg_resident x;
 	if ((rc = registry_resident_update(r->store, r->user, id, &in, &x, &r->err)))
 		return rc;
 	r->audit_subject = arena_printf(r->a, "resident:%lld", (long long)x.id);
 	r->audit_place = arena_strdup(r->a, x.place_code);
 	r->reply = resident_json(r, &x);
+	return GZ_OK;
+}
+
+static const http_field event_fields[] = {
+	{"kind", JSON_STRING, true, 12},
+	{"date", JSON_STRING, true, 10},
+	{"note", JSON_STRING, false, 200},
+	{"to_household_id", JSON_INTEGER, false, 0},
+	{NULL},
+};
+
+/* POST /api/v1/residents/{id}/events — move out, death, return, transfer. */
+static gz_err resident_event(http_req *r)
+{
+	int64_t id;
+	gz_err rc;
+	if ((rc = id_param(r, &id)) || (rc = http_body_check(r, event_fields)))
+		return rc;
+	json_t *to = json_object_get(r->body, "to_household_id");
+	reg_resident x;
+	if ((rc = registry_resident_event(r->store, r->user, id, http_body_str(r, "kind"), http_body_str(r, "date"),
+					  http_body_str(r, "note"), json_is_integer(to) ? json_integer_value(to) : 0, &x,
+					  &r->err)))
+		return rc;
+	r->audit_subject = arena_printf(r->a, "resident:%lld", (long long)x.id);
+	r->audit_place = arena_strdup(r->a, x.place_code);
+	r->audit_detail = json_pack("{ss}", "kind", http_body_str(r, "kind"));
+	r->reply = resident_json(r, &x);
+	return GZ_OK;
+}
+
+static const http_field move_fields[] = {{"grid_code", JSON_STRING, true, GZ_CODE_MAX}, {NULL}};
+
+/* POST /api/v1/buildings/{code}/move — to another grid of the village. */
+static gz_err building_move(http_req *r)
+{
+	gz_err rc = http_body_check(r, move_fields);
+	if (rc)
+		return rc;
+	reg_unit b;
+	char old[GZ_CODE_MAX + 1];
+	if ((rc = registry_building_move(r->store, r->user, r->param[0], http_body_str(r, "grid_code"), &b, old, &r->err)))
+		return rc;
+	r->audit_subject = arena_printf(r->a, "building:%s", b.code);
+	r->audit_place = arena_strdup(r->a, b.code);
+	r->audit_detail = json_pack("{ss ss}", "from", old, "to", b.code);
+	json_t *j = unit_json(&b, true);
+	json_object_set_new(j, "moved_from", json_string(old));
+	r->reply = j;
 	return GZ_OK;
 }
 
@@ -875,6 +928,7 @@ static const http_route registry_routes[] = {
 	{HTTP_PATCH, "/api/v1/grids/{code}", grid_update, W, REG_WRITE_ROLES, 16384, "grid.update"},
 	{HTTP_GET, "/api/v1/buildings", buildings_list, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/buildings", building_create, W, REG_WRITE_ROLES, 16384, "building.create"},
+	{HTTP_POST, "/api/v1/buildings/{code}/move", building_move, W, ROLE_ADMIN | ROLE_CADRE, 4096, "building.move"},
 	{HTTP_GET, "/api/v1/households", households_list, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/households", household_create, W, REG_WRITE_ROLES, 16384, "household.create"},
 	{HTTP_GET, "/api/v1/households/{id}", household_show, 0, REG_READ_ROLES, 0, NULL},
@@ -886,6 +940,7 @@ static const http_route registry_routes[] = {
 	{HTTP_POST, "/api/v1/residents/import", import_post, HF_WRITE | HF_RAW_BODY, REG_WRITE_ROLES, 32 << 20, "resident.import"},
 	{HTTP_GET, "/api/v1/residents/{id}", resident_show, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_PATCH, "/api/v1/residents/{id}", resident_update, W, REG_WRITE_ROLES, 16384, "resident.update"},
+	{HTTP_POST, "/api/v1/residents/{id}/events", resident_event, W, REG_WRITE_ROLES, 4096, "resident.event"},
 	{HTTP_GET, "/api/v1/grid-roles", roles_list, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/grid-roles", role_assign, W, ROLE_ADMIN | ROLE_CADRE, 4096, "grid_role.assign"},
 	{HTTP_POST, "/api/v1/grid-roles/{id}/end", role_end, HF_WRITE, ROLE_ADMIN | ROLE_CADRE, 0, "grid_role.end"},

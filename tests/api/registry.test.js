@@ -248,3 +248,48 @@ test('home visits: recorded on the household file, and households not visited in
   assert.equal(overdue.body.items.find((h) => h.id === extra.body.id).last_visit, null);
   assert.equal((await get('cadre', `/visits/overdue?days=0`)).status, 422);
 });
+
+test('moves, deaths, returns and transfers are history; the status follows and the head steps down', async () => {
+  const hh2 = (await post('cadre', '/households', { place_code: grid.code, address: '一组8号' })).body;
+  const baby = await post('cadre', '/residents', { household_id: household.id, name: '张小宝', gender: 'female', birth_date: '2024-02-02', relation: '孙子女', arrival: 'birth' });
+  assert.equal(baby.status, 201, baby.text);
+  // Transfer the baby to the other household (分户), then Zhang San moves out and returns.
+  let r = await post('cadre', `/residents/${baby.body.id}/events`, { kind: 'transfer', date: '2024-06-01', to_household_id: hh2.id });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.household_id, hh2.id);
+  r = await post('cadre', `/residents/${zhang.id}/events`, { kind: 'move_out', date: '2025-01-10', note: '迁往恩施市' });
+  assert.equal(r.body.status, 'moved_out');
+  let file = await get('cadre', `/households/${household.id}`);
+  assert.equal(file.body.head_id, null); // the head who left is no longer the head
+  assert.equal((await post('cadre', `/residents/${zhang.id}/events`, { kind: 'death', date: '2025-02-01' })).status, 409);
+  r = await post('cadre', `/residents/${zhang.id}/events`, { kind: 'return', date: '2025-03-01' });
+  assert.equal(r.body.status, 'present');
+  assert.equal((await post('cadre', `/residents/${zhang.id}/events`, { kind: 'return', date: '2025-03-02' })).status, 409);
+  assert.equal((await post('cadre', `/residents/${zhang.id}/events`, { kind: 'move_out', date: '2999-01-01' })).status, 422);
+  assert.equal((await post('cadre', `/residents/${zhang.id}/events`, { kind: 'move_out', date: '1970-01-01' })).status, 422); // before birth
+  assert.equal((await post('cadre', `/residents/${zhang.id}/events`, { kind: 'vanish', date: '2025-03-02' })).status, 422);
+  assert.equal((await post('other', `/residents/${zhang.id}/events`, { kind: 'move_out', date: '2025-03-02' })).status, 404);
+  file = await get('cadre', `/households/${household.id}`);
+  const kinds = file.body.events.map((e) => e.kind);
+  for (const k of ['born', 'transferred', 'moved_out', 'returned']) assert.ok(kinds.includes(k), k);
+  const moved = file.body.events.find((e) => e.kind === 'moved_out');
+  assert.equal(moved.detail.note, '迁往恩施市');
+  const hh2file = await get('cadre', `/households/${hh2.id}`);
+  assert.deepEqual(hh2file.body.members.map((m) => m.name), ['张小宝']);
+});
+
+test('a building moves between grids of its village, and its households follow', async () => {
+  const g2 = (await post('cadre', '/grids', { village_code: VILLAGE, name: '二组网格' })).body;
+  const b = (await post('cadre', '/buildings', { grid_code: grid.code, name: '临时院落', kind: 'courtyard' })).body;
+  const h = (await post('cadre', '/households', { place_code: b.code, address: '临时院落1号' })).body;
+  const r = await post('cadre', `/buildings/${b.code}/move`, { grid_code: g2.code });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.moved_from, b.code);
+  assert.ok(r.body.code.startsWith(g2.code));
+  const moved = await get('cadre', `/households/${h.id}`);
+  assert.equal(moved.body.place_code, r.body.code);
+  assert.equal((await get('cadre', `/places/${b.code}`)).status, 404);
+  assert.equal((await post('cadre', `/buildings/${r.body.code}/move`, { grid_code: g2.code })).status, 409);
+  assert.equal((await post('cadre', `/buildings/${r.body.code}/move`, { grid_code: '421003003006001' })).status, 404);
+  assert.equal((await post('grid', `/buildings/${r.body.code}/move`, { grid_code: grid.code })).status, 403);
+});
