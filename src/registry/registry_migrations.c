@@ -92,5 +92,8 @@ const store_migration registry_migrations[] = {
 	{3, "households by address",
 	 /* The importer finds an existing household by place and address. */
 	 "CREATE INDEX households_address ON households(place_code, address);"},
+	{4, "residents by name",
+	 /* Name search matches from the start of the name (surname first) through this index. */
+	 "CREATE INDEX residents_name ON residents(name, place_code);"},
 	{0},
 };
