@@ -522,6 +522,44 @@ static void resident_tags_load(store *s, reg_resident *r)
 	sqlite3_reset(st);
 }
 
+/* The tags of a page of residents in one statement (rows are in id order). */
+static void resident_tags_load_many(store *s, reg_resident *rows, int n)
+{
+	if (n == 0)
+		return;
+	char *ids = malloc((size_t)n * 21 + 3);
+	if (!ids) {
+		for (int i = 0; i < n; i++)
+			resident_tags_load(s, &rows[i]);
+		return;
+	}
+	size_t k = 0;
+	ids[k++] = '[';
+	for (int i = 0; i < n; i++)
+		k += (size_t)sprintf(ids + k, "%s%lld", i ? "," : "", (long long)rows[i].id);
+	ids[k++] = ']';
+	ids[k] = '\0';
+	sqlite3_stmt *st = store_stmt(s, "SELECT t.resident_id, t.tag FROM resident_tags t JOIN care_tags c ON c.tag = t.tag"
+					 " WHERE t.resident_id IN (SELECT value FROM json_each(?1)) ORDER BY t.resident_id, c.sort, t.tag");
+	if (!st) {
+		free(ids);
+		return;
+	}
+	sqlite3_bind_text(st, 1, ids, (int)k, SQLITE_TRANSIENT);
+	free(ids);
+	int i = 0;
+	for (int j = 0; j < n; j++)
+		rows[j].ntags = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t rid = sqlite3_column_int64(st, 0);
+		while (i < n && rows[i].id < rid)
+			i++;
+		if (i < n && rows[i].id == rid && rows[i].ntags < REG_TAGS_MAX)
+			gz_strlcpy(rows[i].tags[rows[i].ntags++], store_col_text(st, 1), sizeof rows[i].tags[0]);
+	}
+	sqlite3_reset(st);
+}
+
 gz_err registry_resident_get(store *s, const gz_range *range, int64_t id, reg_resident *out, gz_error *e)
 {
 	sqlite3_stmt *st = store_stmt(s, RESIDENT_COLS " WHERE r.id = ?1 AND r.place_code >= ?2 AND r.place_code < ?3");
@@ -641,11 +679,10 @@ gz_err registry_residents(store *s, const gz_range *range, const reg_resident_fi
 		resident_from_row(s, st, &rows[n++]);
 	}
 	sqlite3_reset(st);
-	for (int i = 0; i < n; i++) {
-		resident_tags_load(s, &rows[i]);
+	resident_tags_load_many(s, rows, n);
+	for (int i = 0; i < n; i++)
 		if (fn(ctx, &rows[i]))
 			break;
-	}
 	free(rows);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "searching residents");
 }
