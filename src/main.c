@@ -316,7 +316,19 @@ static int cmd_user(int argc, char **argv)
 		store_close(s);
 		if (rc)
 			return die("cannot add user \"%s\": %s", name, e.message);
-		printf("added user %s (id %lld, role %s, scope %s)\n", name, (long long)id, role_w, *scope ? scope : "CN");
+		const char *hh = opt(argc, argv, "--household");
+		if (hh) {
+			store *s2 = open_store(false);
+			if (!s2)
+				return 1;
+			gz_error he = {0};
+			gz_err hrc = auth_user_set_household(s2, "cli", name, strtoll(hh, NULL, 10), &he);
+			store_close(s2);
+			if (hrc)
+				return die("added user \"%s\" but cannot link household %s: %s", name, hh, he.message);
+		}
+		printf("added user %s (id %lld, role %s, scope %s%s%s)\n", name, (long long)id, role_w, *scope ? scope : "CN",
+		       hh ? ", household " : "", hh ? hh : "");
 		return 0;
 	}
 	if (!strcmp(argv[1], "list")) {
@@ -418,8 +430,9 @@ static const struct cmd commands[] = {
 	 "gongzhi [--data DIR] import places [--from DIR]"},
 	{"user", cmd_user, "Add a user (password read from standard input) or list users.\n"
 			   "Roles: admin official cadre supervisor grid_worker spokesperson department resident.\n"
-			   "Scope: a place code (its subtree), or CN for the whole country (admin, official).",
-	 "gongzhi [--data DIR] user add NAME --role ROLE --scope CODE [--display-name TEXT] --password-stdin\n"
+			   "Scope: a place code (its subtree), or CN for the whole country (admin, official).\n"
+			   "--household ID links a resident account to its household (it then sees that household only).",
+	 "gongzhi [--data DIR] user add NAME --role ROLE --scope CODE [--display-name TEXT] [--household ID] --password-stdin\n"
 	 "       gongzhi [--data DIR] user list"},
 	{"serve", cmd_serve, "Serve the API and the console until SIGINT or SIGTERM.\n"
 			     "--web DIR: the built console (default web/dist); --threads N: worker threads (default 4);\n"

@@ -390,8 +390,8 @@ gz_err auth_login(store *s, const char *username, const char *password, const ch
 		return gz_fail(e, GZ_E_TOO_MANY, NULL, "too many failed sign-ins, try again in %lld s",
 			       (long long)wait);
 	}
-	sqlite3_stmt *st = store_stmt(s, "SELECT id, password_hash, display_name, role, scope_code, disabled"
-					 " FROM users WHERE username=?1");
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, password_hash, display_name, role, scope_code, disabled,"
+					 " coalesce(household_id, 0) FROM users WHERE username=?1");
 	if (!st)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read users");
 	store_bind_text(st, 1, username);
@@ -406,6 +406,7 @@ gz_err auth_login(store *s, const char *username, const char *password, const ch
 		snprintf(out->user.scope, sizeof out->user.scope, "%s", store_col_text(st, 4));
 		if (sqlite3_column_int(st, 5))
 			found = false;
+		out->user.household_id = sqlite3_column_int64(st, 6);
 	}
 	sqlite3_reset(st);
 	bool ok;
@@ -455,7 +456,7 @@ gz_err auth_session_user(store *s, const char *token, gz_user *out, gz_error *e)
 		return GZ_OK;
 	}
 	sqlite3_stmt *st = store_stmt(s, "SELECT s.expires_at, s.csrf_hash, u.id, u.username, u.display_name,"
-					 " u.role, u.scope_code, u.disabled"
+					 " u.role, u.scope_code, u.disabled, coalesce(u.household_id, 0)"
 					 " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash=?1");
 	if (!st)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read sessions");
@@ -479,6 +480,7 @@ gz_err auth_session_user(store *s, const char *token, gz_user *out, gz_error *e)
 	snprintf(out->display_name, sizeof out->display_name, "%s", store_col_text(st, 4));
 	out->role = auth_role_parse(store_col_text(st, 5));
 	snprintf(out->scope, sizeof out->scope, "%s", store_col_text(st, 6));
+	out->household_id = sqlite3_column_int64(st, 8);
 	sqlite3_reset(st);
 	scache_put(h, now, out);
 	return GZ_OK;
@@ -505,4 +507,49 @@ gz_err auth_logout(store *s, const char *token, gz_error *e)
 	sqlite3_reset(st);
 	scache_drop(h);
 	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "ending the session");
+}
+
+struct link_job {
+	const char *actor, *username;
+	int64_t household_id;
+};
+
+static gz_err link_job_fn(store *s, void *ctx, gz_error *e)
+{
+	struct link_job *j = ctx;
+	sqlite3_stmt *st = store_stmt(s, "SELECT role FROM users WHERE username = ?1");
+	store_bind_text(st, 1, j->username);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	bool resident = found && !strcmp(store_col_text(st, 0), "resident");
+	sqlite3_reset(st);
+	if (!found)
+		return gz_fail(e, GZ_E_NOT_FOUND, "username", "user \"%s\" not found", j->username);
+	if (!resident)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "username", "user \"%s\" is not a resident account", j->username);
+	st = store_stmt(s, "SELECT place_code FROM households WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, j->household_id);
+	char pc[GZ_CODE_MAX + 1] = "";
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(pc, sizeof pc, "%s", store_col_text(st, 0));
+	sqlite3_reset(st);
+	if (!*pc)
+		return gz_fail(e, GZ_E_NOT_FOUND, "household", "household %lld not found", (long long)j->household_id);
+	st = store_stmt(s, "UPDATE users SET household_id = ?2, scope_code = ?3 WHERE username = ?1");
+	store_bind_text(st, 1, j->username);
+	sqlite3_bind_int64(st, 2, j->household_id);
+	store_bind_text(st, 3, pc);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, rc, e, "linking a resident account");
+	char detail[96];
+	snprintf(detail, sizeof detail, "{\"household_id\":%lld}", (long long)j->household_id);
+	audit_entry en = {.actor = j->actor, .action = "user.household", .subject = j->username, .place = pc, .detail = detail};
+	return audit_record(s, &en, e);
+}
+
+gz_err auth_user_set_household(store *s, const char *actor, const char *username, int64_t household_id, gz_error *e)
+{
+	struct link_job j = {actor, username, household_id};
+	return store_write_run(s, link_job_fn, &j, e);
 }

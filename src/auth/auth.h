@@ -38,6 +38,7 @@ typedef struct {
 	char display_name[AUTH_DISPLAY_MAX * 4 + 1];
 	gz_role role;
 	char scope[GZ_CODE_MAX + 1]; /* "" = the whole country */
+	int64_t household_id;        /* resident accounts: their household (0 otherwise) */
 	int64_t session_expires;
 	bool via_cookie;
 	unsigned char csrf_hash[32];
@@ -57,6 +58,11 @@ int auth_global_init(void);
 gz_err auth_user_create(store *s, const char *actor, const char *username, const char *password,
 			gz_role role, const char *scope, const char *display_name, int64_t *id_out,
 			gz_error *e);
+/* Link a resident account to its household and narrow its scope to the household's place.
+ * GZ_E_NOT_FOUND when the user or household does not exist; GZ_E_INVALID_VALUE when the user
+ * is not a resident. Runs its own write job, audited under actor. */
+gz_err auth_user_set_household(store *s, const char *actor, const char *username, int64_t household_id, gz_error *e);
+
 /* Whether any user exists. */
 bool auth_any_user(store *s);
 

@@ -23,5 +23,8 @@ const store_migration auth_migrations[] = {
 	 " expires_at INTEGER NOT NULL,"
 	 " client TEXT) WITHOUT ROWID;"
 	 "CREATE INDEX sessions_expiry ON sessions(expires_at);"},
+	{2, "resident accounts",
+	 /* A resident account sees its own household only (registry module). */
+	 "ALTER TABLE users ADD COLUMN household_id INTEGER;"},
 	{0},
 };

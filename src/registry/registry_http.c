@@ -106,6 +106,19 @@ static gz_err list_args(http_req *r, gz_range *range, int *limit, const char **c
 	return http_scope_range(r, under, range);
 }
 
+/* A resident account reads its own household only. 0 for every other role; a resident
+ * account not linked to a household is refused. */
+static gz_err own_household(http_req *r, int64_t *out)
+{
+	*out = 0;
+	if (r->user->role != ROLE_RESIDENT)
+		return GZ_OK;
+	if (!r->user->household_id)
+		return http_fail(r, GZ_E_FORBIDDEN, NULL, "this resident account is not linked to a household");
+	*out = r->user->household_id;
+	return GZ_OK;
+}
+
 /* --- grids and buildings ---------------------------------------------------------------- */
 
 struct unit_list {
@@ -258,10 +271,18 @@ static gz_err households_list(http_req *r)
 	int limit;
 	const char *cursor, *q;
 	gz_err rc;
-	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "q", 50, &q)))
+	int64_t own;
+	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "q", 50, &q)) || (rc = own_household(r, &own)))
 		return rc;
 	struct hh_list l = {r, json_array(), 0};
 	bool more;
+	if (own) {
+		reg_household h;
+		if (!cursor && registry_household_get(r->store, &range, own, &h, NULL) == GZ_OK)
+			add_household(&l, &h);
+		http_reply_list(r, l.items, NULL);
+		return GZ_OK;
+	}
 	if ((rc = registry_households(r->store, &range, q && *q ? q : NULL, cursor ? strtoll(cursor, NULL, 10) : 0,
 				      limit, add_household, &l, &more, &r->err))) {
 		json_decref(l.items);
@@ -300,10 +321,12 @@ static json_t *household_visits(http_req *r, int64_t household_id);
 
 static gz_err household_show(http_req *r)
 {
-	int64_t id;
-	gz_err rc = id_param(r, &id);
-	if (rc)
+	int64_t id, own;
+	gz_err rc;
+	if ((rc = id_param(r, &id)) || (rc = own_household(r, &own)))
 		return rc;
+	if (own && id != own)
+		return http_fail(r, GZ_E_NOT_FOUND, "id", "household %lld not found", (long long)id);
 	gz_range range;
 	scope_range_of(r->user->scope, &range);
 	reg_household h;
@@ -325,8 +348,13 @@ static gz_err household_show(http_req *r)
 	json_object_set_new(j, "members", members.items); /* the count of the list reply, here the list */
 	struct res_list events = {r, json_array(), 0};
 	registry_events(r->store, h.id, 50, add_event, &events, NULL);
-	json_object_set_new(j, "events", events.items);
-	json_object_set_new(j, "visits", household_visits(r, h.id));
+	/* Visit notes and the file's history are for the staff who keep it. */
+	if (own) {
+		json_decref(events.items);
+	} else {
+		json_object_set_new(j, "events", events.items);
+		json_object_set_new(j, "visits", household_visits(r, h.id));
+	}
 	r->reply = j;
 	return GZ_OK;
 }
@@ -396,6 +424,8 @@ static gz_err residents_list(http_req *r)
 		return rc;
 	if (f.phone4 && *f.phone4 && (strlen(f.phone4) != 4 || !gz_all_digits(f.phone4, 4)))
 		return http_fail(r, GZ_E_INVALID_VALUE, "phone4", "phone4 must be the last 4 digits");
+	if ((rc = own_household(r, &f.household_id)))
+		return rc;
 	struct res_list l = {r, json_array(), 0};
 	bool more;
 	if ((rc = registry_residents(r->store, &range, &f, cursor ? strtoll(cursor, NULL, 10) : 0, limit, add_resident, &l,
@@ -409,15 +439,17 @@ static gz_err residents_list(http_req *r)
 
 static gz_err resident_show(http_req *r)
 {
-	int64_t id;
-	gz_err rc = id_param(r, &id);
-	if (rc)
+	int64_t id, own;
+	gz_err rc;
+	if ((rc = id_param(r, &id)) || (rc = own_household(r, &own)))
 		return rc;
 	gz_range range;
 	scope_range_of(r->user->scope, &range);
 	reg_resident x;
 	if ((rc = registry_resident_get(r->store, &range, id, &x, &r->err)))
 		return rc;
+	if (own && x.household_id != own)
+		return http_fail(r, GZ_E_NOT_FOUND, "id", "resident %lld not found", (long long)id);
 	r->reply = resident_json(r, &x);
 	return GZ_OK;
 }
@@ -929,16 +961,16 @@ static const http_route registry_routes[] = {
 	{HTTP_GET, "/api/v1/buildings", buildings_list, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/buildings", building_create, W, REG_WRITE_ROLES, 16384, "building.create"},
 	{HTTP_POST, "/api/v1/buildings/{code}/move", building_move, W, ROLE_ADMIN | ROLE_CADRE, 4096, "building.move"},
-	{HTTP_GET, "/api/v1/households", households_list, 0, REG_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/households", households_list, 0, REG_READ_ROLES | ROLE_RESIDENT, 0, NULL},
 	{HTTP_POST, "/api/v1/households", household_create, W, REG_WRITE_ROLES, 16384, "household.create"},
-	{HTTP_GET, "/api/v1/households/{id}", household_show, 0, REG_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/households/{id}", household_show, 0, REG_READ_ROLES | ROLE_RESIDENT, 0, NULL},
 	{HTTP_PATCH, "/api/v1/households/{id}", household_update, W, REG_WRITE_ROLES, 16384, "household.update"},
-	{HTTP_GET, "/api/v1/residents", residents_list, 0, REG_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/residents", residents_list, 0, REG_READ_ROLES | ROLE_RESIDENT, 0, NULL},
 	{HTTP_POST, "/api/v1/residents", resident_create, W, REG_WRITE_ROLES, 16384, "resident.create"},
 	{HTTP_GET, "/api/v1/residents/template", template_get, 0, REG_WRITE_ROLES, 0, NULL},
 	{HTTP_GET, "/api/v1/residents/export", export_get, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/residents/import", import_post, HF_WRITE | HF_RAW_BODY, REG_WRITE_ROLES, 32 << 20, "resident.import"},
-	{HTTP_GET, "/api/v1/residents/{id}", resident_show, 0, REG_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/residents/{id}", resident_show, 0, REG_READ_ROLES | ROLE_RESIDENT, 0, NULL},
 	{HTTP_PATCH, "/api/v1/residents/{id}", resident_update, W, REG_WRITE_ROLES, 16384, "resident.update"},
 	{HTTP_POST, "/api/v1/residents/{id}/events", resident_event, W, REG_WRITE_ROLES, 4096, "resident.event"},
 	{HTTP_GET, "/api/v1/grid-roles", roles_list, 0, REG_READ_ROLES, 0, NULL},

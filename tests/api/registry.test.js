@@ -293,3 +293,24 @@ test('a building moves between grids of its village, and its households follow',
   assert.equal((await post('cadre', `/buildings/${r.body.code}/move`, { grid_code: '421003003006001' })).status, 404);
   assert.equal((await post('grid', `/buildings/${r.body.code}/move`, { grid_code: grid.code })).status, 403);
 });
+
+test('a resident account sees its own household only, without staff notes', async () => {
+  srv.cli(['user', 'add', 'zhangjia', '--role', 'resident', '--scope', VILLAGE, '--household', String(household.id), '--password-stdin'], 'home-pass-1\n');
+  tok.home = await login(srv.base, 'zhangjia', 'home-pass-1');
+  const mine = await get('home', `/households/${household.id}`);
+  assert.equal(mine.status, 200, mine.text);
+  assert.ok(mine.body.members.length >= 1);
+  assert.equal(mine.body.visits, undefined); // visit notes stay with the staff
+  assert.equal(mine.body.events, undefined);
+  assert.ok(mine.body.members.every((m) => !m.id_number || m.id_number.includes('*')));
+  const list = await get('home', '/households');
+  assert.deepEqual(list.body.items.map((h) => h.id), [household.id]);
+  const people = await get('home', '/residents');
+  assert.ok(people.body.items.length >= 1 && people.body.items.every((p) => p.household_id === household.id));
+  const others = (await get('cadre', `/households?under=${grid.code}`)).body.items.filter((h) => h.id !== household.id);
+  assert.ok(others.length > 0);
+  assert.equal((await get('home', `/households/${others[0].id}`)).status, 404);
+  assert.equal((await get('home', `/grids?under=${VILLAGE}`)).status, 403);
+  assert.equal((await post('home', '/residents', { household_id: household.id, name: 'x', gender: 'male', birth_date: '2000-01-01', relation: '子' })).status, 403);
+  assert.equal((await get('home', '/residents/export')).status, 403);
+});
