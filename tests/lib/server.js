@@ -60,13 +60,14 @@ export async function startServer(opts = {}) {
     cli: (args, input) => cli(dataDir, args, input),
     log: () => err,
     alive: () => exited === null,
-    async stop() {
+    // stop({ keep: true }) leaves the data directory for the caller (who removes it).
+    async stop({ keep = false } = {}) {
       if (exited === null) {
         const done = new Promise((ok) => child.on('exit', (code, sig) => ok({ code, sig })));
         child.kill('SIGTERM');
         exited = await done;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
       // A sanitizer report makes the server exit non-zero: fail the test that owned it.
       if (exited.code !== 0) throw new Error(`server exited with ${exited.code} ${exited.sig || ''}: ${err}`);
     },
