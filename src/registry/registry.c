@@ -46,7 +46,10 @@ static gz_err text_ok(const char *field, const char *v, size_t min, size_t max, 
 	size_t chars = gz_utf8_chars(v, n);
 	if (!gz_utf8_valid(v, n))
 		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" is not valid text", field);
-	if (chars < min)
+	size_t blank = 0;
+	for (size_t i = 0; i < n; i++)
+		blank += v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r';
+	if (chars < min || (min > 0 && blank == n))
 		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" must not be empty", field);
 	if (chars > max)
 		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" is longer than %zu characters", field, max);
@@ -1137,6 +1140,23 @@ gz_err registry_role_assign(store *s, const gz_user *u, const char *pc, const ch
 		if (!ok)
 			return gz_fail(e, GZ_E_NOT_FOUND, "user_id", "account %lld not found or not scoped to \"%s\"", (long long)user_id, pc);
 	}
+	/* One 网格长 per grid and one 楼栋长 per building at a time; nobody holds the same role at the
+	 * same place twice. */
+	sqlite3_stmt *dup = store_stmt(s, "SELECT holder_name FROM grid_roles WHERE place_code = ?1 AND role = ?2 AND until_at IS NULL"
+					  " AND (?2 IN ('leader', 'building_leader') OR resident_id IS ?3 AND user_id IS ?4) LIMIT 1");
+	sqlite3_bind_text(dup, 1, pc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(dup, 2, role, -1, SQLITE_TRANSIENT);
+	if (resident_id > 0)
+		sqlite3_bind_int64(dup, 3, resident_id);
+	if (user_id > 0)
+		sqlite3_bind_int64(dup, 4, user_id);
+	if (sqlite3_step(dup) == SQLITE_ROW) {
+		char who[REG_NAME_MAX * 4 + 1];
+		gz_strlcpy(who, store_col_text(dup, 0), sizeof who);
+		sqlite3_reset(dup);
+		return gz_fail(e, GZ_E_CONFLICT, "role", "\"%s\" already holds this role here: end that assignment first", who);
+	}
+	sqlite3_reset(dup);
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO grid_roles(place_code, role, resident_id, user_id, holder_name, since_at)"
 					 " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	sqlite3_bind_text(st, 1, pc, -1, SQLITE_TRANSIENT);

@@ -314,3 +314,17 @@ test('a resident account sees its own household only, without staff notes', asyn
   assert.equal((await post('home', '/residents', { household_id: household.id, name: 'x', gender: 'male', birth_date: '2000-01-01', relation: '子' })).status, 403);
   assert.equal((await get('home', '/residents/export')).status, 403);
 });
+
+test('one 网格长 per grid at a time, no double assignment, no blank findings', async () => {
+  const g3 = (await post('cadre', '/grids', { village_code: VILLAGE, name: '三组网格' })).body;
+  const first = await post('cadre', '/grid-roles', { place_code: g3.code, role: 'leader', resident_id: zhang.id });
+  assert.equal(first.status, 201);
+  const second = await post('cadre', '/grid-roles', { place_code: g3.code, role: 'leader', resident_id: zhang.id + 1 });
+  assert.equal(second.status, 409);
+  assert.match(second.body.error.message, /张三/);
+  assert.equal((await post('cadre', '/grid-roles', { place_code: g3.code, role: 'member', resident_id: zhang.id })).status, 201);
+  assert.equal((await post('cadre', '/grid-roles', { place_code: g3.code, role: 'member', resident_id: zhang.id })).status, 409);
+  await post('cadre', `/grid-roles/${first.body.id}/end`);
+  assert.equal((await post('cadre', '/grid-roles', { place_code: g3.code, role: 'leader', resident_id: zhang.id })).status, 201);
+  assert.equal((await post('cadre', '/visits', { household_id: household.id, visited_on: '2024-01-01', findings: '   ' })).status, 422);
+});

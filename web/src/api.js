@@ -60,44 +60,31 @@ function buildUrl(path, query) {
   return url
 }
 
-/**
- * Calls the API. method: 'GET', 'POST', …; path: below /api/v1, e.g. '/places/42';
- * options.query: object of query parameters (empty values are left out); options.body: sent as
- * JSON; options.redirectOn401: false to handle a 401 yourself (sign-in, session restore).
- * Resolves to the parsed JSON reply (null for an empty one); rejects with ApiError.
- */
-export async function request(method, path, { query, body, redirectOn401 = true, signal } = {}) {
-  const headers = { Accept: 'application/json' }
-  const init = { method, headers, credentials: 'same-origin', signal }
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json'
-    init.body = JSON.stringify(body)
-  }
-  if (method !== 'GET' && method !== 'HEAD') {
-    const csrf = readCookie('gz_csrf') || csrfFallback
-    if (csrf) headers['X-CSRF-Token'] = csrf
-  }
+/** The CSRF token for a write: the gz_csrf cookie, else the one the login reply gave. */
+export function csrfToken() {
+  return readCookie('gz_csrf') || csrfFallback
+}
 
-  let response
+async function send(url, init) {
   try {
-    response = await fetch(buildUrl(path, query), init)
+    return await fetch(url, init)
   } catch (e) {
     if (e && e.name === 'AbortError') throw e
     throw new ApiError({ code: 'unavailable', message: `${errorMessage('unavailable')}（网络连接失败）` })
   }
+}
 
-  let data = null
-  const text = await response.text()
-  if (text) {
-    try {
-      data = JSON.parse(text)
-    } catch {
-      data = null
-    }
+function parseJson(text) {
+  if (!text) return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
   }
+}
 
-  if (response.ok) return data
-
+/** The ApiError for a failed reply (`data`: its parsed body or null); a 401 goes to sign in. */
+function failureOf(response, data, redirectOn401) {
   const err = (data && typeof data.error === 'object' && data.error) || {}
   let code = typeof err.code === 'string' ? err.code : ''
   if (!code) {
@@ -122,7 +109,72 @@ export async function request(method, path, { query, body, redirectOn401 = true,
     failure.handled = true
     unauthorizedHandler(failure)
   }
-  throw failure
+  return failure
+}
+
+/**
+ * Calls the API. method: 'GET', 'POST', …; path: below /api/v1, e.g. '/places/42';
+ * options.query: object of query parameters (empty values are left out); options.body: sent as
+ * JSON; options.raw: a Blob or File sent as the body as it is (a spreadsheet to import);
+ * options.redirectOn401: false to handle a 401 yourself (sign-in, session restore).
+ * Resolves to the parsed JSON reply (null for an empty one); rejects with ApiError.
+ */
+export async function request(method, path, { query, body, raw, redirectOn401 = true, signal } = {}) {
+  const headers = { Accept: 'application/json' }
+  const init = { method, headers, credentials: 'same-origin', signal }
+  if (raw !== undefined) {
+    headers['Content-Type'] = (raw && raw.type) || 'application/octet-stream'
+    init.body = raw
+  } else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    const csrf = csrfToken()
+    if (csrf) headers['X-CSRF-Token'] = csrf
+  }
+
+  const response = await send(buildUrl(path, query), init)
+  const data = parseJson(await response.text())
+  if (response.ok) return data
+  throw failureOf(response, data, redirectOn401)
+}
+
+/** The file name a reply offers (Content-Disposition: filename*=UTF-8''…, else filename="…"). */
+function fileNameOf(response, fallback) {
+  const cd = response.headers.get('Content-Disposition') || ''
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(cd)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim())
+    } catch {
+      /* fall through to the plain name */
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"/i.exec(cd)
+  return (plain && plain[1]) || fallback
+}
+
+/**
+ * Downloads a file the API sends (a template, an export): fetched with the session cookie, saved
+ * under the name the server gives (or `fallbackName`). A refusal rejects with ApiError like any
+ * call, instead of saving the error as a file. Resolves to the file name.
+ */
+export async function download(path, query, { fallbackName = 'download', signal } = {}) {
+  const response = await send(buildUrl(path, query), { method: 'GET', credentials: 'same-origin', signal })
+  if (!response.ok) throw failureOf(response, parseJson(await response.text()), true)
+  const blob = await response.blob()
+  const name = fileNameOf(response, fallbackName)
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 60000)
+  return name
 }
 
 export const api = {
@@ -131,6 +183,8 @@ export const api = {
   put: (path, body, options = {}) => request('PUT', path, { ...options, body }),
   patch: (path, body, options = {}) => request('PATCH', path, { ...options, body }),
   del: (path, options = {}) => request('DELETE', path, options),
+  /** POSTs a file as the raw request body (with the CSRF header), e.g. a spreadsheet to import. */
+  upload: (path, query, file, options = {}) => request('POST', path, { ...options, query, raw: file }),
 }
 
 /** Shows a failed call to the person; 401s that already sent them to sign in are not repeated. */

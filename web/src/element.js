@@ -2,11 +2,12 @@
 // bundle stays small. A page that needs another component adds it to COMPONENTS and STYLES.
 import {
   provideGlobalConfig,
-  ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCascader, ElContainer,
-  ElDatePicker, ElDescriptions, ElDescriptionsItem, ElDialog, ElEmpty, ElForm, ElFormItem,
-  ElHeader, ElIcon, ElInput, ElLink, ElLoading, ElMain, ElMenu, ElMenuItem, ElOption,
-  ElOptionGroup, ElRadio, ElRadioGroup, ElResult, ElSelect, ElStatistic, ElTable, ElTableColumn,
-  ElTag, ElTooltip, ElTree,
+  ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCascader, ElCheckbox,
+  ElContainer, ElDatePicker, ElDescriptions, ElDescriptionsItem, ElDialog, ElDropdown,
+  ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElLink,
+  ElLoading, ElMain, ElMenu, ElMenuItem, ElMessageBox, ElOption, ElOptionGroup, ElRadio,
+  ElRadioButton, ElRadioGroup, ElResult, ElSelect, ElStatistic, ElSwitch, ElTable, ElTableColumn,
+  ElTabPane, ElTabs, ElTag, ElTooltip, ElTree, ElUpload,
 } from 'element-plus'
 
 import 'element-plus/es/components/alert/style/css'
@@ -16,11 +17,15 @@ import 'element-plus/es/components/breadcrumb-item/style/css'
 import 'element-plus/es/components/button/style/css'
 import 'element-plus/es/components/card/style/css'
 import 'element-plus/es/components/cascader/style/css'
+import 'element-plus/es/components/checkbox/style/css'
 import 'element-plus/es/components/container/style/css'
 import 'element-plus/es/components/date-picker/style/css'
 import 'element-plus/es/components/descriptions/style/css'
 import 'element-plus/es/components/descriptions-item/style/css'
 import 'element-plus/es/components/dialog/style/css'
+import 'element-plus/es/components/dropdown/style/css'
+import 'element-plus/es/components/dropdown-item/style/css'
+import 'element-plus/es/components/dropdown-menu/style/css'
 import 'element-plus/es/components/empty/style/css'
 import 'element-plus/es/components/form/style/css'
 import 'element-plus/es/components/form-item/style/css'
@@ -33,25 +38,34 @@ import 'element-plus/es/components/main/style/css'
 import 'element-plus/es/components/menu/style/css'
 import 'element-plus/es/components/menu-item/style/css'
 import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
 import 'element-plus/es/components/option/style/css'
 import 'element-plus/es/components/option-group/style/css'
 import 'element-plus/es/components/radio/style/css'
+import 'element-plus/es/components/radio-button/style/css'
 import 'element-plus/es/components/radio-group/style/css'
 import 'element-plus/es/components/result/style/css'
 import 'element-plus/es/components/select/style/css'
 import 'element-plus/es/components/statistic/style/css'
+import 'element-plus/es/components/switch/style/css'
+import 'element-plus/es/components/tab-pane/style/css'
 import 'element-plus/es/components/table/style/css'
 import 'element-plus/es/components/table-column/style/css'
+import 'element-plus/es/components/tabs/style/css'
 import 'element-plus/es/components/tag/style/css'
 import 'element-plus/es/components/tooltip/style/css'
 import 'element-plus/es/components/tree/style/css'
+import 'element-plus/es/components/upload/style/css'
 
 const COMPONENTS = [
-  ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCascader, ElContainer,
-  ElDatePicker, ElDescriptions, ElDescriptionsItem, ElDialog, ElEmpty, ElForm, ElFormItem,
-  ElHeader, ElIcon, ElInput, ElLink, ElLoading, ElMain, ElMenu, ElMenuItem, ElOption,
-  ElOptionGroup, ElRadio, ElRadioGroup, ElResult, ElSelect, ElStatistic, ElTable, ElTableColumn,
-  ElTag, ElTooltip, ElTree,
+  ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCascader, ElCheckbox,
+  ElContainer, ElDatePicker, ElDescriptions, ElDescriptionsItem, ElDialog, ElDropdown,
+  ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElLink,
+  ElLoading, ElMain, ElMenu, ElMenuItem, ElOption, ElOptionGroup, ElRadio, ElRadioButton,
+  ElRadioGroup, ElResult, ElSelect, ElStatistic, ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs,
+  ElTag, ElTooltip, ElTree, ElUpload,
+  // A service, installed so that its boxes follow the app's locale (zh-CN).
+  ElMessageBox,
 ]
 
 /**

@@ -1,4 +1,4 @@
-// The place the registry pages (网格管理, 住户档案, 居民查询) work in, shared between them so that a
+// The place the registry pages (网格管理, 住户档案, 走访提醒, 居民查询) work in, shared between them so that a
 // village chosen on one page is still chosen on the next. It starts at the signed-in user's scope
 // (nothing for the national scope: the person chooses a province first).
 //

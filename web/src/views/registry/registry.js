@@ -13,6 +13,13 @@ export function canWrite() {
   return !!session.user && WRITE_ROLES.includes(session.user.role)
 }
 
+/** Roles that may assign and end grid roles (the server answers 403 to the others). */
+export const ROLE_ASSIGN_ROLES = Object.freeze(['admin', 'cadre'])
+
+export function canAssignRoles() {
+  return !!session.user && ROLE_ASSIGN_ROLES.includes(session.user.role)
+}
+
 export const GENDERS = Object.freeze([
   { value: 'male', label: '男' },
   { value: 'female', label: '女' },
@@ -33,6 +40,36 @@ export const STATUSES = Object.freeze([
   { value: 'moved_out', label: '已迁出', type: 'info' },
   { value: 'deceased', label: '已故', type: 'info' },
 ])
+
+/**
+ * The five grid roles (网格指导员 – 网格长 – 网格员 – 居民小组长 – 楼栋长), in that order, and the
+ * levels of place each may be held at.
+ */
+export const GRID_ROLES = Object.freeze([
+  { value: 'instructor', label: '网格指导员', levels: ['village', 'grid'] },
+  { value: 'leader', label: '网格长', levels: ['grid'] },
+  { value: 'member', label: '网格员', levels: ['grid'] },
+  { value: 'group_leader', label: '居民小组长', levels: ['village', 'grid'] },
+  { value: 'building_leader', label: '楼栋长', levels: ['building'] },
+])
+
+/** The level of a village, grid or building code (12, 15, 18 digits), else ''. */
+export function levelOfCode(code) {
+  const n = typeof code === 'string' ? code.length : 0
+  return n === 12 ? 'village' : n === 15 ? 'grid' : n === 18 ? 'building' : ''
+}
+
+/** The grid roles that may be held at a place of this level. */
+export function rolesForLevel(level) {
+  return GRID_ROLES.filter((r) => r.levels.includes(level))
+}
+
+/** Sorts grid-role assignments by place, then in the order of GRID_ROLES, then by id. */
+export function compareRoles(a, b) {
+  const order = (r) => GRID_ROLES.findIndex((x) => x.value === r.role)
+  if (a.place_code !== b.place_code) return a.place_code < b.place_code ? -1 : 1
+  return order(a) - order(b) || a.id - b.id
+}
 
 /** 政治面貌, sent as the Chinese text. */
 export const POLITICAL = Object.freeze(['群众', '中共党员', '共青团员', '其他'])
@@ -55,6 +92,7 @@ export const genderName = labelOf(GENDERS)
 export const hukouName = labelOf(HUKOU)
 export const kindName = labelOf(KINDS)
 export const statusName = labelOf(STATUSES)
+export const gridRoleName = labelOf(GRID_ROLES)
 export function statusType(value) {
   return (STATUSES.find((x) => x.value === value) || {}).type || 'info'
 }
@@ -111,6 +149,24 @@ export function fieldErrorText(e) {
 export function isFutureDate(date) {
   return date.getTime() > Date.now()
 }
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+
+/** Today in Beijing as YYYY-MM-DD: the server's "today" for visit dates (not the browser's zone). */
+export function todayBeijing() {
+  const part = Object.fromEntries(dayFormat.formatToParts(new Date()).map((p) => [p.type, p.value]))
+  return `${part.year}-${part.month}-${part.day}`
+}
+
+/** For el-date-picker's disabled-date (a local midnight): days after today in Beijing. */
+export function isAfterTodayBeijing(date) {
+  const pad = (n) => String(n).padStart(2, '0')
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
+  return day > todayBeijing()
+}
+
+/** Choices for 走访提醒: households not visited in this many days. */
+export const OVERDUE_DAYS = Object.freeze([30, 60, 90, 180])
 
 const timeFormat = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
