@@ -1233,6 +1233,9 @@ static void visit_from_row(sqlite3_stmt *st, reg_visit *v)
 	gz_strlcpy(v->findings, store_col_text(st, 6), sizeof v->findings);
 	v->follow_up = sqlite3_column_int(st, 7);
 	v->created_at = sqlite3_column_int64(st, 8);
+	v->resolved_at = sqlite3_column_int64(st, 9);
+	gz_strlcpy(v->resolved_by, store_col_text(st, 10), sizeof v->resolved_by);
+	gz_strlcpy(v->resolution, store_col_text(st, 11), sizeof v->resolution);
 }
 
 gz_err registry_visit_add(store *s, const gz_user *u, int64_t household_id, const char *visited_on,
@@ -1267,7 +1270,8 @@ gz_err registry_visit_add(store *s, const gz_user *u, int64_t household_id, cons
 		return store_fail(s, sr, e, "recording a visit");
 	int64_t id = sqlite3_last_insert_rowid(store_db(s));
 	st = store_stmt(s, "SELECT v.id, v.household_id, v.place_code, h.address, v.visited_on, v.visitor, v.findings,"
-			   " v.follow_up, v.created_at FROM visits v JOIN households h ON h.id = v.household_id WHERE v.id = ?1");
+			   " v.follow_up, v.created_at, coalesce(v.resolved_at, 0), coalesce(v.resolved_by, ''), coalesce(v.resolution, '')"
+			   " FROM visits v JOIN households h ON h.id = v.household_id WHERE v.id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		visit_from_row(st, out);
@@ -1281,13 +1285,15 @@ gz_err registry_visits(store *s, const gz_range *range, int64_t household_id, bo
 	sqlite3_stmt *st =
 		household_id
 			? store_stmt(s, "SELECT v.id, v.household_id, v.place_code, h.address, v.visited_on, v.visitor,"
-					" v.findings, v.follow_up, v.created_at FROM visits v JOIN households h ON h.id = v.household_id"
+					" v.findings, v.follow_up, v.created_at, coalesce(v.resolved_at, 0), coalesce(v.resolved_by, ''),"
+					" coalesce(v.resolution, '') FROM visits v JOIN households h ON h.id = v.household_id"
 					" WHERE v.household_id = ?3 AND v.place_code >= ?1 AND v.place_code < ?2"
-					" AND (?4 = 0 OR v.follow_up = 1) AND v.id < ?5 ORDER BY v.id DESC LIMIT ?6")
+					" AND (?4 = 0 OR (v.follow_up = 1 AND v.resolved_at IS NULL)) AND v.id < ?5 ORDER BY v.id DESC LIMIT ?6")
 			: store_stmt(s, "SELECT v.id, v.household_id, v.place_code, h.address, v.visited_on, v.visitor,"
-					" v.findings, v.follow_up, v.created_at FROM visits v JOIN households h ON h.id = v.household_id"
+					" v.findings, v.follow_up, v.created_at, coalesce(v.resolved_at, 0), coalesce(v.resolved_by, ''),"
+					" coalesce(v.resolution, '') FROM visits v JOIN households h ON h.id = v.household_id"
 					" WHERE v.place_code >= ?1 AND v.place_code < ?2 AND ?3 = 0"
-					" AND (?4 = 0 OR v.follow_up = 1) AND v.id < ?5 ORDER BY v.id DESC LIMIT ?6");
+					" AND (?4 = 0 OR (v.follow_up = 1 AND v.resolved_at IS NULL)) AND v.id < ?5 ORDER BY v.id DESC LIMIT ?6");
 	if (!st)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read visits");
 	store_bind_range(st, 1, range);
@@ -1505,4 +1511,45 @@ gz_err registry_building_move(store *s, const gz_user *u, const char *code, cons
 			return store_fail(s, sr, e, "moving a building");
 	}
 	return unit_get(s, PL_BUILDING, to, out, e);
+}
+
+gz_err registry_visit_resolve(store *s, const gz_user *u, int64_t id, const char *resolution, reg_visit *out, gz_error *e)
+{
+	gz_err rc = text_ok("resolution", resolution, 1, REG_NOTE_MAX, e);
+	if (rc)
+		return rc;
+	gz_range all;
+	scope_range_of(u->scope, &all);
+	sqlite3_stmt *st = store_stmt(s, "SELECT v.id, v.household_id, v.place_code, h.address, v.visited_on, v.visitor, v.findings,"
+					 " v.follow_up, v.created_at, coalesce(v.resolved_at, 0), coalesce(v.resolved_by, ''),"
+					 " coalesce(v.resolution, '') FROM visits v JOIN households h ON h.id = v.household_id"
+					 " WHERE v.id = ?1 AND v.place_code >= ?2 AND v.place_code < ?3");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read visits");
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_range(st, 2, &all);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		visit_from_row(st, out);
+	sqlite3_reset(st);
+	if (!found)
+		return gz_fail(e, GZ_E_NOT_FOUND, "id", "visit %lld not found", (long long)id);
+	if (!out->follow_up)
+		return gz_fail(e, GZ_E_CONFLICT, "id", "visit %lld needed no follow-up", (long long)id);
+	if (out->resolved_at)
+		return gz_fail(e, GZ_E_CONFLICT, "id", "the follow-up of visit %lld was already closed by \"%s\"", (long long)id,
+			       out->resolved_by);
+	st = store_stmt(s, "UPDATE visits SET resolved_at = ?2, resolved_by = ?3, resolution = ?4 WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, gz_now());
+	sqlite3_bind_text(st, 3, u->username, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, resolution, -1, SQLITE_TRANSIENT);
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE)
+		return store_fail(s, sr, e, "closing a follow-up");
+	out->resolved_at = gz_now();
+	gz_strlcpy(out->resolved_by, u->username, sizeof out->resolved_by);
+	gz_strlcpy(out->resolution, resolution, sizeof out->resolution);
+	return GZ_OK;
 }

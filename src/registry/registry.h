@@ -187,14 +187,21 @@ typedef struct {
 	char findings[2001 * 4];
 	bool follow_up;
 	int64_t created_at;
+	int64_t resolved_at; /* 0: open (when follow_up) */
+	char resolved_by[AUTH_NAME_MAX + 1];
+	char resolution[REG_NOTE_MAX * 4 + 1];
 } reg_visit;
 
 enum { REG_FINDINGS_MAX = 2000 };
 
 gz_err registry_visit_add(store *s, const gz_user *u, int64_t household_id, const char *visited_on,
 			  const char *findings, bool follow_up, reg_visit *out, gz_error *e);
+/* Close a visit's follow-up, saying what was done (1–500 characters). GZ_E_CONFLICT when the
+ * visit needed no follow-up or was already closed. */
+gz_err registry_visit_resolve(store *s, const gz_user *u, int64_t id, const char *resolution, reg_visit *out, gz_error *e);
 typedef int (*reg_visit_visit)(void *ctx, const reg_visit *v);
-/* Visits within range (household_id 0: all), newest first, before id `before` (0: from the newest). */
+/* Visits within range (household_id 0: all), newest first, before id `before` (0: from the newest);
+ * follow_up_only: the follow-ups still open. */
 gz_err registry_visits(store *s, const gz_range *range, int64_t household_id, bool follow_up_only, int64_t before,
 		       int limit, reg_visit_visit fn, void *ctx, bool *more, gz_error *e);
 /* Households within range not visited in the last `days` days (never visited first), with the

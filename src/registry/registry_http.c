@@ -714,9 +714,35 @@ static gz_err role_end(http_req *r)
 
 static json_t *visit_json(http_req *r, const reg_visit *v)
 {
-	return json_pack("{sI sI ss ss ss ss ss sb ss}", "id", (json_int_t)v->id, "household_id", (json_int_t)v->household_id,
-			 "place_code", v->place_code, "address", v->address, "visited_on", v->visited_on, "visitor",
-			 v->visitor, "findings", v->findings, "follow_up", v->follow_up, "created_at", when(r, v->created_at));
+	json_t *j = json_pack("{sI sI ss ss ss ss ss sb ss}", "id", (json_int_t)v->id, "household_id", (json_int_t)v->household_id,
+			      "place_code", v->place_code, "address", v->address, "visited_on", v->visited_on, "visitor",
+			      v->visitor, "findings", v->findings, "follow_up", v->follow_up, "created_at", when(r, v->created_at));
+	if (v->resolved_at) {
+		json_object_set_new(j, "resolved_at", json_string(when(r, v->resolved_at)));
+		json_object_set_new(j, "resolved_by", json_string(v->resolved_by));
+		json_object_set_new(j, "resolution", json_string(v->resolution));
+	} else {
+		json_object_set_new(j, "resolved_at", json_null());
+	}
+	return j;
+}
+
+static const http_field resolve_fields[] = {{"resolution", JSON_STRING, true, REG_NOTE_MAX}, {NULL}};
+
+/* POST /api/v1/visits/{id}/resolve — close a follow-up, saying what was done. */
+static gz_err visit_resolve(http_req *r)
+{
+	int64_t id;
+	gz_err rc;
+	if ((rc = id_param(r, &id)) || (rc = http_body_check(r, resolve_fields)))
+		return rc;
+	reg_visit v;
+	if ((rc = registry_visit_resolve(r->store, r->user, id, http_body_str(r, "resolution"), &v, &r->err)))
+		return rc;
+	r->audit_subject = arena_printf(r->a, "visit:%lld", (long long)v.id);
+	r->audit_place = arena_strdup(r->a, v.place_code);
+	r->reply = visit_json(r, &v);
+	return GZ_OK;
 }
 
 struct visit_list {
@@ -979,6 +1005,7 @@ static const http_route registry_routes[] = {
 	{HTTP_GET, "/api/v1/visits", visits_list, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/visits", visit_create, W, REG_WRITE_ROLES, 16384, "visit.create"},
 	{HTTP_GET, "/api/v1/visits/overdue", visits_overdue, 0, REG_READ_ROLES, 0, NULL},
+	{HTTP_POST, "/api/v1/visits/{id}/resolve", visit_resolve, W, REG_WRITE_ROLES, 4096, "visit.resolve"},
 	{HTTP_GET, "/api/v1/care-tags", tags_list, 0, REG_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/care-tags", tag_create, W, ROLE_ADMIN | ROLE_CADRE, 4096, "care_tag.create"},
 	{0},

@@ -95,5 +95,10 @@ const store_migration registry_migrations[] = {
 	{4, "residents by name",
 	 /* Name search matches from the start of the name (surname first) through this index. */
 	 "CREATE INDEX residents_name ON residents(name, place_code);"},
+	{5, "follow-ups resolved",
+	 /* A visit that needed following up is closed by saying what was done, not by erasing the flag. */
+	 "ALTER TABLE visits ADD COLUMN resolved_at INTEGER;"
+	 "ALTER TABLE visits ADD COLUMN resolved_by TEXT;"
+	 "ALTER TABLE visits ADD COLUMN resolution TEXT;"},
 	{0},
 };

@@ -328,3 +328,20 @@ test('one 网格长 per grid at a time, no double assignment, no blank findings'
   assert.equal((await post('cadre', '/grid-roles', { place_code: g3.code, role: 'leader', resident_id: zhang.id })).status, 201);
   assert.equal((await post('cadre', '/visits', { household_id: household.id, visited_on: '2024-01-01', findings: '   ' })).status, 422);
 });
+
+test('a follow-up is closed by saying what was done, and leaves the follow-up list', async () => {
+  const v = await post('grid', '/visits', { household_id: household.id, visited_on: '2025-05-05', findings: '屋顶漏水', follow_up: true });
+  assert.equal(v.status, 201);
+  let open = await get('cadre', `/visits?under=${VILLAGE}&follow_up=1`);
+  assert.ok(open.body.items.some((x) => x.id === v.body.id));
+  assert.equal((await post('cadre', `/visits/${v.body.id}/resolve`, { resolution: '' })).status, 422);
+  const r = await post('cadre', `/visits/${v.body.id}/resolve`, { resolution: '已联系维修，屋顶已修好' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.resolved_by, 'gaofeng');
+  assert.equal((await post('cadre', `/visits/${v.body.id}/resolve`, { resolution: '再次' })).status, 409);
+  open = await get('cadre', `/visits?under=${VILLAGE}&follow_up=1`);
+  assert.ok(!open.body.items.some((x) => x.id === v.body.id));
+  const plain = await post('grid', '/visits', { household_id: household.id, visited_on: '2025-05-06', findings: '一切正常' });
+  assert.equal((await post('cadre', `/visits/${plain.body.id}/resolve`, { resolution: 'x' })).status, 409);
+  assert.equal((await post('other', `/visits/${v.body.id}/resolve`, { resolution: 'x' })).status, 404);
+});
