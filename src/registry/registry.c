@@ -1195,22 +1195,31 @@ gz_err registry_role_end(store *s, const gz_user *u, int64_t id, reg_grid_role *
 	return role_get(s, id, &all, out, e);
 }
 
-gz_err registry_roles(store *s, const gz_range *range, bool history, reg_role_visit fn, void *ctx, gz_error *e)
+gz_err registry_roles(store *s, const gz_range *range, bool history, int64_t after, int limit, reg_role_visit fn,
+		      void *ctx, bool *more, gz_error *e)
 {
 	sqlite3_stmt *st = store_stmt(s, ROLE_COLS " WHERE g.place_code >= ?1 AND g.place_code < ?2 AND (?3 OR g.until_at IS NULL)"
-					 " ORDER BY g.place_code, g.id LIMIT 2000");
+					 " AND g.id > ?4 ORDER BY g.id LIMIT ?5");
 	if (!st)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read grid roles");
 	store_bind_range(st, 1, range);
 	sqlite3_bind_int(st, 3, history);
-	reg_grid_role *rows = malloc(sizeof *rows * 2000);
+	sqlite3_bind_int64(st, 4, after);
+	sqlite3_bind_int(st, 5, limit + 1);
+	reg_grid_role *rows = malloc(sizeof *rows * (size_t)limit);
 	if (!rows) {
 		sqlite3_reset(st);
 		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
 	}
 	int n = 0;
-	while (n < 2000 && sqlite3_step(st) == SQLITE_ROW)
+	*more = false;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == limit) {
+			*more = true;
+			break;
+		}
 		role_from_row(st, &rows[n++]);
+	}
 	sqlite3_reset(st);
 	for (int i = 0; i < n; i++)
 		if (fn(ctx, &rows[i]))

@@ -173,8 +173,9 @@ gz_err registry_role_assign(store *s, const gz_user *u, const char *pc, const ch
 /* End an assignment (kept as history). */
 gz_err registry_role_end(store *s, const gz_user *u, int64_t id, reg_grid_role *out, gz_error *e);
 typedef int (*reg_role_visit)(void *ctx, const reg_grid_role *x);
-/* Assignments within range; current only unless history. */
-gz_err registry_roles(store *s, const gz_range *range, bool history, reg_role_visit fn, void *ctx, gz_error *e);
+/* Assignments within range (current only unless history), by id after `after`, a page of limit. */
+gz_err registry_roles(store *s, const gz_range *range, bool history, int64_t after, int limit, reg_role_visit fn,
+		      void *ctx, bool *more, gz_error *e);
 
 /* Home visits (入户走访) ------------------------------------------------------------------ */
 

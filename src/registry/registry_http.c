@@ -643,29 +643,33 @@ static json_t *role_json(http_req *r, const reg_grid_role *x)
 struct role_list {
 	http_req *r;
 	json_t *items;
+	int64_t last;
 };
 
 static int add_role(void *c, const reg_grid_role *x)
 {
 	struct role_list *l = c;
 	json_array_append_new(l->items, role_json(l->r, x));
+	l->last = x->id;
 	return 0;
 }
 
 static gz_err roles_list(http_req *r)
 {
-	const char *under, *history;
+	const char *history, *cursor;
 	gz_range range;
+	int limit;
 	gz_err rc;
-	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)) || (rc = http_query(r, "history", 5, &history)) ||
-	    (rc = http_scope_range(r, under, &range)))
+	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "history", 5, &history)))
 		return rc;
-	struct role_list l = {r, json_array()};
-	if ((rc = registry_roles(r->store, &range, history && !strcmp(history, "1"), add_role, &l, &r->err))) {
+	struct role_list l = {r, json_array(), 0};
+	bool more;
+	if ((rc = registry_roles(r->store, &range, history && !strcmp(history, "1"), cursor ? strtoll(cursor, NULL, 10) : 0,
+				 limit, add_role, &l, &more, &r->err))) {
 		json_decref(l.items);
 		return rc;
 	}
-	http_reply_list(r, l.items, NULL);
+	http_reply_list(r, l.items, more ? arena_printf(r->a, "%lld", (long long)l.last) : NULL);
 	return GZ_OK;
 }
 

@@ -345,3 +345,16 @@ test('a follow-up is closed by saying what was done, and leaves the follow-up li
   assert.equal((await post('cadre', `/visits/${plain.body.id}/resolve`, { resolution: 'x' })).status, 409);
   assert.equal((await post('other', `/visits/${v.body.id}/resolve`, { resolution: 'x' })).status, 404);
 });
+
+test('grid roles page by cursor like every list', async () => {
+  const all = await get('cadre', `/grid-roles?under=${VILLAGE}&history=1&limit=500`);
+  assert.ok(all.body.items.length >= 3);
+  const seen = [];
+  let cursor = null;
+  do {
+    const r = await get('cadre', `/grid-roles?under=${VILLAGE}&history=1&limit=2${cursor ? '&cursor=' + cursor : ''}`);
+    seen.push(...r.body.items.map((x) => x.id));
+    cursor = r.body.next_cursor;
+  } while (cursor);
+  assert.deepEqual(seen, all.body.items.map((x) => x.id));
+});
