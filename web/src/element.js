@@ -7,7 +7,7 @@ import {
   ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElLink,
   ElLoading, ElMain, ElMenu, ElMenuItem, ElMessageBox, ElOption, ElOptionGroup, ElRadio,
   ElRadioButton, ElRadioGroup, ElResult, ElSelect, ElStatistic, ElSwitch, ElTable, ElTableColumn,
-  ElTabPane, ElTabs, ElTag, ElTooltip, ElTree, ElUpload,
+  ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElTree, ElUpload,
 } from 'element-plus'
 
 import 'element-plus/es/components/alert/style/css'
@@ -53,6 +53,8 @@ import 'element-plus/es/components/table/style/css'
 import 'element-plus/es/components/table-column/style/css'
 import 'element-plus/es/components/tabs/style/css'
 import 'element-plus/es/components/tag/style/css'
+import 'element-plus/es/components/timeline/style/css'
+import 'element-plus/es/components/timeline-item/style/css'
 import 'element-plus/es/components/tooltip/style/css'
 import 'element-plus/es/components/tree/style/css'
 import 'element-plus/es/components/upload/style/css'
@@ -63,7 +65,7 @@ const COMPONENTS = [
   ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElLink,
   ElLoading, ElMain, ElMenu, ElMenuItem, ElOption, ElOptionGroup, ElRadio, ElRadioButton,
   ElRadioGroup, ElResult, ElSelect, ElStatistic, ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs,
-  ElTag, ElTooltip, ElTree, ElUpload,
+  ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElTree, ElUpload,
   // A service, installed so that its boxes follow the app's locale (zh-CN).
   ElMessageBox,
 ]

@@ -20,6 +20,13 @@ export function canAssignRoles() {
   return !!session.user && ROLE_ASSIGN_ROLES.includes(session.user.role)
 }
 
+/** Roles that may move a building to another grid and add care tags (the others get 403). */
+export const MANAGE_ROLES = Object.freeze(['admin', 'cadre'])
+
+export function canManage() {
+  return !!session.user && MANAGE_ROLES.includes(session.user.role)
+}
+
 export const GENDERS = Object.freeze([
   { value: 'male', label: '男' },
   { value: 'female', label: '女' },
@@ -145,11 +152,6 @@ export function fieldErrorText(e) {
   return own ? `${prefix}：${own}` : e.message || prefix
 }
 
-/** For el-date-picker's disabled-date: no birth dates in the future. */
-export function isFutureDate(date) {
-  return date.getTime() > Date.now()
-}
-
 const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
 
 /** Today in Beijing as YYYY-MM-DD: the server's "today" for visit dates (not the browser's zone). */
@@ -158,7 +160,10 @@ export function todayBeijing() {
   return `${part.year}-${part.month}-${part.day}`
 }
 
-/** For el-date-picker's disabled-date (a local midnight): days after today in Beijing. */
+/**
+ * For el-date-picker's disabled-date (a local midnight): days after today in Beijing, the server's
+ * today (birth dates, visits, presence events), whatever the browser's time zone.
+ */
 export function isAfterTodayBeijing(date) {
   const pad = (n) => String(n).padStart(2, '0')
   const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
@@ -210,21 +215,48 @@ const FIELD_NAMES = Object.freeze({
   tags: '关爱标签',
 })
 
-const EVENT_KINDS = Object.freeze({
-  created: '登记入户',
-  edited: '修改信息',
-  moved_in: '迁入',
-  moved_out: '迁出',
-  birth: '出生',
-  death: '死亡',
+/** How a member added through the console came to the household (POST /residents `arrival`). */
+export const ARRIVALS = Object.freeze([
+  { value: 'registered', label: '登记' },
+  { value: 'birth', label: '出生' },
+  { value: 'move_in', label: '迁入' },
+])
+
+/**
+ * The presence events a member of the household file can be given (POST /residents/{id}/events):
+ * the kind sent, the action's name, the date's label, the note's label, and from which statuses.
+ */
+export const PRESENCE_EVENTS = Object.freeze([
+  { value: 'move_out', label: '迁出', date: '迁出日期', note: '迁往何处', from: ['present'] },
+  { value: 'death', label: '死亡', date: '死亡日期', note: '备注', from: ['present'] },
+  { value: 'return', label: '迁回', date: '迁回日期', note: '备注', from: ['moved_out'] },
+  { value: 'transfer', label: '分户/转入他户', date: '转入日期', note: '备注', from: ['present'] },
+])
+
+/** The kinds of a household's history (`events` of GET /households/{id}) in words, with a colour. */
+export const EVENT_KINDS = Object.freeze({
+  created: { label: '登记', type: 'primary' },
+  born: { label: '出生', type: 'success' },
+  moved_in: { label: '迁入', type: 'success' },
+  edited: { label: '修改', type: 'info' },
+  moved_out: { label: '迁出', type: 'warning' },
+  died: { label: '死亡', type: 'info' },
+  returned: { label: '迁回', type: 'success' },
+  transferred: { label: '分户/转入', type: 'primary' },
 })
 
-/** One entry of a household's history (events) in words: 修改信息：电话、关爱标签. */
-export function eventText(ev) {
-  if (!ev) return ''
-  const kind = EVENT_KINDS[ev.kind] || ev.kind || ''
-  const changed = ev.detail && Array.isArray(ev.detail.changed) ? ev.detail.changed : []
-  return changed.length ? `${kind}：${changed.map((f) => FIELD_NAMES[f] || f).join('、')}` : kind
+export function eventKindName(kind) {
+  return (EVENT_KINDS[kind] || {}).label || kind || ''
+}
+
+export function eventKindType(kind) {
+  return (EVENT_KINDS[kind] || {}).type || 'info'
+}
+
+/** The fields an `edited` entry names (detail.changed), in Chinese: 电话、关爱标签. */
+export function changedFields(ev) {
+  const changed = ev && ev.detail && Array.isArray(ev.detail.changed) ? ev.detail.changed : []
+  return changed.map((f) => FIELD_NAMES[f] || f).join('、')
 }
 
 let careTagsPromise = null
