@@ -138,6 +138,11 @@ static void unit_from_row(sqlite3_stmt *st, reg_unit *x)
 	x->care = sqlite3_column_int64(st, 9);
 }
 
+static void unit_from_row_cb(sqlite3_stmt *st, void *record)
+{
+	unit_from_row(st, record);
+}
+
 static gz_err unit_get(store *s, int level, const char *code, reg_unit *out, gz_error *e)
 {
 	static const char sql[] =
@@ -192,26 +197,16 @@ gz_err registry_units(store *s, int level, const gz_range *range, const char *af
 	store_bind_range(st, 2, range);
 	sqlite3_bind_text(st, 4, after ? after : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 5, limit + 1);
-	reg_unit *rows = malloc(sizeof *rows * (size_t)limit);
-	if (!rows) {
-		sqlite3_reset(st);
-		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	reg_unit *rows;
+	int n;
+	gz_err rc = store_page(s, st, sizeof *rows, limit, unit_from_row_cb, (void **)&rows, &n, more, "listing the registry", e);
+	if (!rc) {
+		for (int i = 0; i < n; i++)
+			if (fn(ctx, &rows[i]))
+				break;
 	}
-	int n = 0, rc;
-	*more = false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == limit) {
-			*more = true;
-			break;
-		}
-		unit_from_row(st, &rows[n++]);
-	}
-	sqlite3_reset(st);
-	for (int i = 0; i < n; i++)
-		if (fn(ctx, &rows[i]))
-			break;
 	free(rows);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "listing the registry");
+	return rc;
 }
 
 static gz_err next_child_code(store *s, int level, const char *parent, char out[GZ_CODE_MAX + 1], gz_error *e)
@@ -362,6 +357,11 @@ static void household_from_row(sqlite3_stmt *st, reg_household *h)
 	gz_strlcpy(h->place_name, store_col_text(st, 10), sizeof h->place_name);
 }
 
+static void household_from_row_cb(sqlite3_stmt *st, void *record)
+{
+	household_from_row(st, record);
+}
+
 gz_err registry_household_get(store *s, const gz_range *range, int64_t id, reg_household *out, gz_error *e)
 {
 	sqlite3_stmt *st = store_stmt(s, HOUSEHOLD_COLS " WHERE h.id = ?1 AND h.place_code >= ?2 AND h.place_code < ?3");
@@ -390,26 +390,16 @@ gz_err registry_households(store *s, const gz_range *range, const char *q, int64
 	sqlite3_bind_int64(st, 3, after);
 	store_bind_text(st, 4, q);
 	sqlite3_bind_int(st, 5, limit + 1);
-	reg_household *rows = malloc(sizeof *rows * (size_t)limit);
-	if (!rows) {
-		sqlite3_reset(st);
-		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	reg_household *rows;
+	int n;
+	gz_err rc = store_page(s, st, sizeof *rows, limit, household_from_row_cb, (void **)&rows, &n, more, "listing households", e);
+	if (!rc) {
+		for (int i = 0; i < n; i++)
+			if (fn(ctx, &rows[i]))
+				break;
 	}
-	int n = 0, rc;
-	*more = false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == limit) {
-			*more = true;
-			break;
-		}
-		household_from_row(st, &rows[n++]);
-	}
-	sqlite3_reset(st);
-	for (int i = 0; i < n; i++)
-		if (fn(ctx, &rows[i]))
-			break;
 	free(rows);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "listing households");
+	return rc;
 }
 
 static gz_err household_place_ok(store *s, const gz_user *u, const char *pc, gz_error *e)
@@ -510,6 +500,11 @@ static void resident_from_row(store *s, sqlite3_stmt *st, reg_resident *r)
 	r->created_at = sqlite3_column_int64(st, 13);
 	r->updated_at = sqlite3_column_int64(st, 14);
 	(void)s;
+}
+
+static void resident_from_row_cb(sqlite3_stmt *st, void *record)
+{
+	resident_from_row(NULL, st, record);
 }
 
 static void resident_tags_load(store *s, reg_resident *r)
@@ -667,27 +662,17 @@ gz_err registry_residents(store *s, const gz_range *range, const reg_resident_fi
 		store_bind_text(st, 8, tag);
 		sqlite3_bind_int(st, 9, limit + 1);
 	}
-	reg_resident *rows = malloc(sizeof *rows * (size_t)limit);
-	if (!rows) {
-		sqlite3_reset(st);
-		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	reg_resident *rows;
+	int n;
+	gz_err rc = store_page(s, st, sizeof *rows, limit, resident_from_row_cb, (void **)&rows, &n, more, "searching residents", e);
+	if (!rc) {
+		resident_tags_load_many(s, rows, n);
+		for (int i = 0; i < n; i++)
+			if (fn(ctx, &rows[i]))
+				break;
 	}
-	int n = 0, rc;
-	*more = false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == limit) {
-			*more = true;
-			break;
-		}
-		resident_from_row(s, st, &rows[n++]);
-	}
-	sqlite3_reset(st);
-	resident_tags_load_many(s, rows, n);
-	for (int i = 0; i < n; i++)
-		if (fn(ctx, &rows[i]))
-			break;
 	free(rows);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "searching residents");
+	return rc;
 }
 
 /* Check every given field of in; birth/gender must agree with the ID number (old values fill
@@ -1090,6 +1075,11 @@ static void role_from_row(sqlite3_stmt *st, reg_grid_role *x)
 	x->until_at = sqlite3_column_int64(st, 8);
 }
 
+static void role_from_row_cb(sqlite3_stmt *st, void *record)
+{
+	role_from_row(st, record);
+}
+
 static gz_err role_get(store *s, int64_t id, const gz_range *range, reg_grid_role *out, gz_error *e)
 {
 	sqlite3_stmt *st = store_stmt(s, ROLE_COLS " WHERE g.id = ?1 AND g.place_code >= ?2 AND g.place_code < ?3");
@@ -1206,26 +1196,14 @@ gz_err registry_roles(store *s, const gz_range *range, bool history, int64_t aft
 	sqlite3_bind_int(st, 3, history);
 	sqlite3_bind_int64(st, 4, after);
 	sqlite3_bind_int(st, 5, limit + 1);
-	reg_grid_role *rows = malloc(sizeof *rows * (size_t)limit);
-	if (!rows) {
-		sqlite3_reset(st);
-		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
-	}
-	int n = 0;
-	*more = false;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == limit) {
-			*more = true;
-			break;
-		}
-		role_from_row(st, &rows[n++]);
-	}
-	sqlite3_reset(st);
-	for (int i = 0; i < n; i++)
+	reg_grid_role *rows;
+	int n;
+	gz_err rc = store_page(s, st, sizeof *rows, limit, role_from_row_cb, (void **)&rows, &n, more, "reading grid roles", e);
+	for (int i = 0; !rc && i < n; i++)
 		if (fn(ctx, &rows[i]))
 			break;
 	free(rows);
-	return GZ_OK;
+	return rc;
 }
 
 /* --- home visits ---------------------------------------------------------------------- */
@@ -1245,6 +1223,11 @@ static void visit_from_row(sqlite3_stmt *st, reg_visit *v)
 	v->resolved_at = sqlite3_column_int64(st, 9);
 	gz_strlcpy(v->resolved_by, store_col_text(st, 10), sizeof v->resolved_by);
 	gz_strlcpy(v->resolution, store_col_text(st, 11), sizeof v->resolution);
+}
+
+static void visit_from_row_cb(sqlite3_stmt *st, void *record)
+{
+	visit_from_row(st, record);
 }
 
 gz_err registry_visit_add(store *s, const gz_user *u, int64_t household_id, const char *visited_on,
@@ -1310,26 +1293,16 @@ gz_err registry_visits(store *s, const gz_range *range, int64_t household_id, bo
 	sqlite3_bind_int(st, 4, follow_up_only);
 	sqlite3_bind_int64(st, 5, before > 0 ? before : INT64_MAX);
 	sqlite3_bind_int(st, 6, limit + 1);
-	reg_visit *rows = malloc(sizeof *rows * (size_t)limit);
-	if (!rows) {
-		sqlite3_reset(st);
-		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	reg_visit *rows;
+	int n;
+	gz_err rc = store_page(s, st, sizeof *rows, limit, visit_from_row_cb, (void **)&rows, &n, more, "reading visits", e);
+	if (!rc) {
+		for (int i = 0; i < n; i++)
+			if (fn(ctx, &rows[i]))
+				break;
 	}
-	int n = 0, rc;
-	*more = false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == limit) {
-			*more = true;
-			break;
-		}
-		visit_from_row(st, &rows[n++]);
-	}
-	sqlite3_reset(st);
-	for (int i = 0; i < n; i++)
-		if (fn(ctx, &rows[i]))
-			break;
 	free(rows);
-	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GZ_OK : store_fail(s, rc, e, "reading visits");
+	return rc;
 }
 
 gz_err registry_unvisited(store *s, const gz_range *range, int days, int64_t after, int limit,

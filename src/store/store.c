@@ -247,6 +247,32 @@ void store_reset_all(store *s)
 		sqlite3_reset(c->cache[i].st);
 }
 
+gz_err store_page(store *s, sqlite3_stmt *st, size_t size, int limit, void (*from_row)(sqlite3_stmt *st, void *record),
+		  void **rows, int *n, bool *more, const char *what, gz_error *e)
+{
+	*rows = NULL;
+	*n = 0;
+	*more = false;
+	unsigned char *buf = malloc(size * (size_t)(limit > 0 ? limit : 1));
+	if (!buf) {
+		sqlite3_reset(st);
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory listing %s", what);
+	}
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == limit) {
+			*more = true;
+			break;
+		}
+		from_row(st, buf + size * (size_t)(*n)++);
+	}
+	sqlite3_reset(st);
+	*rows = buf;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, rc, e, what);
+	return GZ_OK;
+}
+
 int store_bind_range(sqlite3_stmt *st, int lo_idx, const gz_range *r)
 {
 	int rc = sqlite3_bind_text(st, lo_idx, r->lo, -1, SQLITE_TRANSIENT);
