@@ -410,6 +410,33 @@ static int cmd_serve(int argc, char **argv)
 	return 0;
 }
 
+/* The route table as JSON lines: what the scope and bad-input tests iterate over. */
+static int cmd_routes(int argc, char **argv)
+{
+	if (wants_help(argc, argv))
+		return usage_of("routes");
+	static const char *const methods[] = {"", "GET", "POST", "", "PUT", "", "", "", "PATCH", "", "", "", "", "", "", "",
+					      "DELETE"};
+	for (const gz_module *const *m = gz_modules; *m; m++) {
+		for (const http_route *rt = (*m)->routes; rt->pattern; rt++) {
+			json_t *roles = json_array();
+			for (unsigned bit = 1; bit <= ROLE_RESIDENT; bit <<= 1)
+				if (!rt->roles || (rt->roles & bit))
+					json_array_append_new(roles, json_string(auth_role_word((gz_role)bit)));
+			json_t *j = json_pack("{ss ss ss so sb sb sb sI}", "module", (*m)->name, "method",
+					      methods[rt->method & 31], "pattern", rt->pattern, "roles", roles, "public",
+					      (rt->flags & HF_PUBLIC) != 0, "write", (rt->flags & HF_WRITE) != 0, "json_body",
+					      (rt->flags & HF_JSON_BODY) != 0, "body_max",
+					      (json_int_t)(rt->body_max ? rt->body_max : HTTP_BODY_DEFAULT));
+			char *line = json_dumps(j, JSON_COMPACT);
+			puts(line);
+			free(line);
+			json_decref(j);
+		}
+	}
+	return 0;
+}
+
 static int cmd_version(int argc, char **argv)
 {
 	(void)argc;
@@ -438,6 +465,8 @@ static const struct cmd commands[] = {
 			     "--web DIR: the built console (default web/dist); --threads N: worker threads (default 4);\n"
 			     "--session-ttl S: session lifetime in seconds (default 43200; or GONGZHI_SESSION_TTL).",
 	 "gongzhi [--data DIR] serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N] [--session-ttl S]"},
+	{"routes", cmd_routes, "Print the HTTP route table, one JSON object per line (method, pattern, roles, flags).",
+	 "gongzhi routes"},
 	{"version", cmd_version, "Print the version.", "gongzhi version"},
 	{"help", cmd_help, "List the commands, or explain one.", "gongzhi help [COMMAND]"},
 };

@@ -1,0 +1,90 @@
+// routes.test.js — every route of the route table (`gongzhi routes`) × every role: the role
+// check answers 403 before anything else, a missing session 401, and no combination produces a
+// 500 or a reply that is not the documented JSON. New routes are covered as soon as they exist.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, api, login, BIN, ADMIN_PASSWORD } from '../lib/server.js';
+
+const VILLAGE = '422802107213';
+const routes = execFileSync(BIN, ['routes'], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } })
+  .trim().split('\n').map((l) => JSON.parse(l));
+const ROLES = ['admin', 'official', 'cadre', 'supervisor', 'grid_worker', 'spokesperson', 'department', 'resident'];
+
+let srv;
+const tok = {};
+const ids = {};
+
+before(async () => {
+  srv = await startServer({
+    places: 'fixture',
+    users: [
+      { name: 'r-official', role: 'official', scope: '422802', password: 'route-pass-1' },
+      { name: 'r-cadre', role: 'cadre', scope: VILLAGE, password: 'route-pass-1' },
+      { name: 'r-supervisor', role: 'supervisor', scope: VILLAGE, password: 'route-pass-1' },
+      { name: 'r-spokesperson', role: 'spokesperson', scope: VILLAGE, password: 'route-pass-1' },
+      { name: 'r-department', role: 'department', scope: '422802', password: 'route-pass-1' },
+      { name: 'r-resident', role: 'resident', scope: VILLAGE, password: 'route-pass-1' },
+    ],
+  });
+  tok.admin = await login(srv.base, 'admin', ADMIN_PASSWORD);
+  for (const r of ROLES.filter((x) => !['admin', 'grid_worker'].includes(x))) tok[r] = await login(srv.base, `r-${r}`, 'route-pass-1');
+  // Records for the path parameters.
+  const c = (m, p, b) => api(srv.base, m, '/api/v1' + p, { token: tok.cadre, body: b });
+  ids.grid = (await c('POST', '/grids', { village_code: VILLAGE, name: '路由网格' })).body.code;
+  ids.building = (await c('POST', '/buildings', { grid_code: ids.grid, name: '1栋', kind: 'building' })).body.code;
+  ids.household = (await c('POST', '/households', { place_code: ids.building, address: '路由1号' })).body.id;
+  ids.resident = (await c('POST', '/residents', { household_id: ids.household, name: '路由人', gender: 'male', birth_date: '1990-01-01', relation: '户主' })).body.id;
+  ids.role = (await c('POST', '/grid-roles', { place_code: ids.grid, role: 'member', resident_id: ids.resident })).body.id;
+  ids.visit = (await c('POST', '/visits', { household_id: ids.household, visited_on: '2025-01-01', findings: '正常', follow_up: true })).body.id;
+  srv.cli(['user', 'add', 'r-grid', '--role', 'grid_worker', '--scope', ids.grid, '--password-stdin'], 'route-pass-1\n');
+  tok.grid_worker = await login(srv.base, 'r-grid', 'route-pass-1');
+});
+after(async () => { await srv.stop(); });
+
+function fill(pattern) {
+  return pattern
+    .replace('/grids/{code}', `/grids/${ids.grid}`)
+    .replace('/buildings/{code}', `/buildings/${ids.building}`)
+    .replace('/places/{code}', `/places/${VILLAGE}`)
+    .replace('/households/{id}', `/households/${ids.household}`)
+    .replace('/residents/{id}', `/residents/${ids.resident}`)
+    .replace('/grid-roles/{id}', `/grid-roles/${ids.role}`)
+    .replace('/visits/{id}', `/visits/${ids.visit}`);
+}
+
+function isErrorShape(r) {
+  return r.body && r.body.error && typeof r.body.error.code === 'string' && typeof r.body.error.message === 'string';
+}
+
+test('the route table is what the server serves', () => {
+  assert.ok(routes.length >= 30);
+  for (const r of routes) assert.ok(!/\{/.test(fill(r.pattern)), `no test value for ${r.pattern}: add one to fill()`);
+});
+
+test('no session: 401 on every route that needs one', async () => {
+  for (const r of routes.filter((x) => !x.public)) {
+    const res = await api(srv.base, r.method, fill(r.pattern), r.json_body ? { body: {} } : {});
+    assert.equal(res.status, 401, `${r.method} ${r.pattern}`);
+    assert.ok(isErrorShape(res));
+  }
+});
+
+test('every route × every role: 403 outside the route\'s roles, never a 500, always the JSON error shape', async () => {
+  let calls = 0;
+  for (const r of routes) {
+    if (r.public || r.pattern === '/api/v1/auth/logout') continue; // logout has its own tests
+    for (const role of ROLES) {
+      // An empty object: enough to reach each handler's own validation without writing.
+      const res = await api(srv.base, r.method, fill(r.pattern), r.json_body ? { token: tok[role], body: {} } : { token: tok[role] });
+      calls++;
+      const where = `${role} ${r.method} ${r.pattern}: ${res.status} ${res.text.slice(0, 160)}`;
+      assert.ok(res.status < 500, where);
+      if (!r.roles.includes(role)) assert.equal(res.status, 403, where);
+      if (res.status >= 400) assert.ok(isErrorShape(res), where);
+      else assert.ok(res.body !== null || (res.headers.get('content-type') || '').includes('spreadsheet') || (res.headers.get('content-type') || '').includes('csv'), where);
+    }
+  }
+  console.log(`# routes × roles: ${calls} calls over ${routes.length} routes and ${ROLES.length} roles`);
+  assert.ok(srv.alive());
+});
