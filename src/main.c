@@ -18,6 +18,7 @@
 #include "http/http.h"
 #include "modules.h"
 #include "places/places.h"
+#include "registry/registry.h"
 #include "store/store.h"
 
 #ifndef GZ_VERSION
@@ -322,7 +323,12 @@ static int cmd_user(int argc, char **argv)
 			if (!s2)
 				return 1;
 			gz_error he = {0};
-			gz_err hrc = auth_user_set_household(s2, "cli", name, strtoll(hh, NULL, 10), &he);
+			gz_range all;
+			scope_range_of("", &all);
+			reg_household h;
+			gz_err hrc = registry_household_get(s2, &all, strtoll(hh, NULL, 10), &h, &he);
+			if (!hrc)
+				hrc = auth_user_set_household(s2, "cli", name, h.id, h.place_code, &he);
 			store_close(s2);
 			if (hrc)
 				return die("added user \"%s\" but cannot link household %s: %s", name, hh, he.message);

@@ -512,6 +512,7 @@ gz_err auth_logout(store *s, const char *token, gz_error *e)
 struct link_job {
 	const char *actor, *username;
 	int64_t household_id;
+	const char *place_code;
 };
 
 static gz_err link_job_fn(store *s, void *ctx, gz_error *e)
@@ -526,14 +527,7 @@ static gz_err link_job_fn(store *s, void *ctx, gz_error *e)
 		return gz_fail(e, GZ_E_NOT_FOUND, "username", "user \"%s\" not found", j->username);
 	if (!resident)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "username", "user \"%s\" is not a resident account", j->username);
-	st = store_stmt(s, "SELECT place_code FROM households WHERE id = ?1");
-	sqlite3_bind_int64(st, 1, j->household_id);
-	char pc[GZ_CODE_MAX + 1] = "";
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(pc, sizeof pc, "%s", store_col_text(st, 0));
-	sqlite3_reset(st);
-	if (!*pc)
-		return gz_fail(e, GZ_E_NOT_FOUND, "household", "household %lld not found", (long long)j->household_id);
+	const char *pc = j->place_code;
 	st = store_stmt(s, "UPDATE users SET household_id = ?2, scope_code = ?3 WHERE username = ?1");
 	store_bind_text(st, 1, j->username);
 	sqlite3_bind_int64(st, 2, j->household_id);
@@ -548,8 +542,25 @@ static gz_err link_job_fn(store *s, void *ctx, gz_error *e)
 	return audit_record(s, &en, e);
 }
 
-gz_err auth_user_set_household(store *s, const char *actor, const char *username, int64_t household_id, gz_error *e)
+gz_err auth_user_set_household(store *s, const char *actor, const char *username, int64_t household_id,
+			       const char *place_code, gz_error *e)
 {
-	struct link_job j = {actor, username, household_id};
+	struct link_job j = {actor, username, household_id, place_code};
 	return store_write_run(s, link_job_fn, &j, e);
+}
+
+bool auth_user_brief(store *s, int64_t id, char *name, size_t namesz, char scope[GZ_CODE_MAX + 1])
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(nullif(display_name, ''), username), scope_code FROM users"
+					 " WHERE id = ?1 AND disabled = 0");
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	bool ok = sqlite3_step(st) == SQLITE_ROW;
+	if (ok) {
+		snprintf(name, namesz, "%s", store_col_text(st, 0));
+		snprintf(scope, GZ_CODE_MAX + 1, "%s", store_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return ok;
 }

@@ -58,10 +58,14 @@ int auth_global_init(void);
 gz_err auth_user_create(store *s, const char *actor, const char *username, const char *password,
 			gz_role role, const char *scope, const char *display_name, int64_t *id_out,
 			gz_error *e);
-/* Link a resident account to its household and narrow its scope to the household's place.
- * GZ_E_NOT_FOUND when the user or household does not exist; GZ_E_INVALID_VALUE when the user
- * is not a resident. Runs its own write job, audited under actor. */
-gz_err auth_user_set_household(store *s, const char *actor, const char *username, int64_t household_id, gz_error *e);
+/* Link a resident account to its household (found by the caller in the registry) and narrow its
+ * scope to the household's place. GZ_E_NOT_FOUND when the user does not exist;
+ * GZ_E_INVALID_VALUE when it is not a resident. Runs its own write job, audited under actor. */
+gz_err auth_user_set_household(store *s, const char *actor, const char *username, int64_t household_id,
+			       const char *place_code, gz_error *e);
+
+/* Display name (else username) and scope of an enabled account; false when there is none. */
+bool auth_user_brief(store *s, int64_t id, char *name, size_t namesz, char scope[GZ_CODE_MAX + 1]);
 
 /* Whether any user exists. */
 bool auth_any_user(store *s);

@@ -2,6 +2,7 @@
 #include "core/ids.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,12 +20,11 @@ char ids_citizen_check_digit(const char *first17)
 
 static void today(int *y, int *m, int *d)
 {
-	time_t t = time(NULL) + 8 * 3600; /* Asia/Shanghai */
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	*y = tm.tm_year + 1900;
-	*m = tm.tm_mon + 1;
-	*d = tm.tm_mday;
+	char t[11];
+	gz_date_shanghai(gz_now(), t);
+	*y = atoi(t);
+	*m = atoi(t + 5);
+	*d = atoi(t + 8);
 }
 
 static bool date_parts_ok(int y, int m, int d)

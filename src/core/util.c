@@ -31,6 +31,14 @@ void gz_time_rfc3339(int64_t t, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
+void gz_date_shanghai(int64_t t, char out[11])
+{
+	time_t local = (time_t)(t + 8 * 3600);
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 void gz_log_set_level(gz_log_level lv)
 {
 	log_min = lv;

@@ -16,6 +16,9 @@ uint64_t gz_mono_ns(void);
 /* RFC 3339 time in Asia/Shanghai (+08:00), e.g. 2026-11-23T15:40:00+08:00. out needs 26+ bytes. */
 void gz_time_rfc3339(int64_t t, char *out, size_t n);
 
+/* The date YYYY-MM-DD in Asia/Shanghai of time t (out: 11 bytes). "Today" for every date rule. */
+void gz_date_shanghai(int64_t t, char out[11]);
+
 typedef enum { GZ_LOG_DEBUG, GZ_LOG_INFO, GZ_LOG_WARN, GZ_LOG_ERROR } gz_log_level;
 void gz_log(gz_log_level lv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Messages below this level are dropped (default INFO; tests set WARN). */

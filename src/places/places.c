@@ -221,36 +221,24 @@ int64_t places_child_count(store *s, const char *code, place_level code_level)
 	return count_level(s, code_level + 1, &r);
 }
 
-/* Step st (which selects code, name) collecting at most limit rows, one more to learn
- * whether another page exists, then visit them after the statement is reset, so that
- * visitors may run queries of their own. */
+static void place_from_row(sqlite3_stmt *st, void *rec, void *arg)
+{
+	place *p = rec;
+	p->level = *(const place_level *)arg;
+	gz_strlcpy(p->code, store_col_text(st, 0), sizeof p->code);
+	gz_strlcpy(p->name, store_col_text(st, 1), sizeof p->name);
+}
+
+/* One page of st (which selects code, name) through store_page, then the visits, after the
+ * statement is reset so that visitors may run queries of their own. */
 static gz_err collect_and_visit(store *s, sqlite3_stmt *st, place_level lv, int limit, places_visit fn,
 				void *ctx, bool *more, int *visited, char *last_code, gz_error *e)
 {
-	place *rows = malloc(sizeof *rows * (size_t)(limit > 0 ? limit : 1));
-	if (!rows) {
-		sqlite3_reset(st);
-		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory listing places");
-	}
-	int n = 0, rc;
-	*more = false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == limit) {
-			*more = true;
-			break;
-		}
-		rows[n].level = lv;
-		gz_strlcpy(rows[n].code, store_col_text(st, 0), sizeof rows[n].code);
-		gz_strlcpy(rows[n].name, store_col_text(st, 1), sizeof rows[n].name);
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		free(rows);
-		return store_fail(s, rc, e, "listing places");
-	}
+	place *rows;
+	int n;
+	gz_err rc = store_page(s, st, sizeof *rows, limit, place_from_row, &lv, (void **)&rows, &n, more, "listing places", e);
 	int i = 0;
-	while (i < n) {
+	while (!rc && i < n) {
 		int stop = fn(ctx, &rows[i]);
 		snprintf(last_code, GZ_CODE_MAX + 1, "%s", rows[i].code);
 		i++;
@@ -261,7 +249,7 @@ static gz_err collect_and_visit(store *s, sqlite3_stmt *st, place_level lv, int 
 	}
 	*visited = i;
 	free(rows);
-	return GZ_OK;
+	return rc;
 }
 
 gz_err places_children(store *s, const char *code, const char *after, int limit, places_visit fn,
@@ -336,6 +324,62 @@ gz_err places_search(store *s, const char *q, const gz_range *range, place_level
 			snprintf(next_cursor, 24, "%c:", (char)('0' + lv + 1));
 	}
 	return GZ_OK;
+}
+
+/* --- grids and buildings (written by the registry) ------------------------------------------ */
+
+gz_err places_next_child(store *s, place_level level, const char *parent, char out[GZ_CODE_MAX + 1], gz_error *e)
+{
+	gz_range r;
+	scope_range_of(parent, &r);
+	sqlite3_stmt *st = store_stmt(s, "SELECT max(code) FROM places WHERE level=?1 AND code>=?2 AND code<?3");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot number the new place");
+	sqlite3_bind_int(st, 1, level);
+	store_bind_range(st, 2, &r);
+	int next = 1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		const char *max = store_col_text(st, 0);
+		next = atoi(max + strlen(max) - 3) + 1;
+	}
+	sqlite3_reset(st);
+	if (next > 999)
+		return gz_fail(e, GZ_E_CONFLICT, NULL, "\"%s\" already has 999 %ss", parent, places_level_word(level));
+	snprintf(out, GZ_CODE_MAX + 1, "%s%03d", parent, next);
+	return GZ_OK;
+}
+
+static gz_err place_write(store *s, const char *sql, int level, const char *code, const char *name, const char *what,
+			  gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot prepare %s", what);
+	if (level)
+		sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+	if (name)
+		sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, what);
+}
+
+gz_err places_add(store *s, place_level level, const char *code, const char *name, gz_error *e)
+{
+	return place_write(s, "INSERT INTO places(level, code, name) VALUES(?1, ?2, ?3)", level, code, name, "adding a place", e);
+}
+
+gz_err places_rename(store *s, const char *code, const char *name, gz_error *e)
+{
+	return place_write(s, "UPDATE places SET name=?3 WHERE level=?1 AND code=?2", places_level_of(code), code, name,
+			   "renaming a place", e);
+}
+
+gz_err places_remove(store *s, const char *code, gz_error *e)
+{
+	return place_write(s, "DELETE FROM places WHERE level=?1 AND code=?2", places_level_of(code), code, NULL,
+			   "removing a place", e);
 }
 
 /* --- import --------------------------------------------------------------------------- */

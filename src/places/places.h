@@ -74,6 +74,18 @@ gz_err places_search(store *s, const char *q, const gz_range *range, place_level
 		     const char *cursor, int limit, places_visit fn, void *ctx, char *next_cursor,
 		     gz_error *e);
 
+/* Grids and buildings ----------------------------------------------------------------------
+ * The registry lays out levels 6 and 7; the rows stay in this module's table. Each runs inside
+ * the caller's write transaction. */
+
+/* The next free child code of parent at level (parent + 3 digits, 001–999), into out.
+ * GZ_E_CONFLICT when all 999 are taken. */
+gz_err places_next_child(store *s, place_level level, const char *parent, char out[GZ_CODE_MAX + 1], gz_error *e);
+/* Add a place; rename one; remove one (a building that moved). */
+gz_err places_add(store *s, place_level level, const char *code, const char *name, gz_error *e);
+gz_err places_rename(store *s, const char *code, const char *name, gz_error *e);
+gz_err places_remove(store *s, const char *code, gz_error *e);
+
 /* Import ---------------------------------------------------------------------------------- */
 
 typedef struct {

@@ -28,12 +28,11 @@ static const char *const relations[] = {"户主", "配偶", "子", "女", "父�
 
 int registry_age(const char *birth)
 {
-	time_t t = time(NULL) + 8 * 3600;
-	struct tm tm;
-	gmtime_r(&t, &tm);
+	char today[11];
+	gz_date_shanghai(gz_now(), today);
 	int y = atoi(birth), m = atoi(birth + 5), d = atoi(birth + 8);
-	int age = tm.tm_year + 1900 - y;
-	if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
+	int age = atoi(today) - y;
+	if (atoi(today + 5) < m || (atoi(today + 5) == m && atoi(today + 8) < d))
 		age--;
 	return age < 0 ? 0 : age;
 }
@@ -120,6 +119,18 @@ static int64_t step_int(sqlite3_stmt *st)
 
 /* --- grids and buildings ---------------------------------------------------------------- */
 
+/* A grid or building with its parent's name and the counts under it. */
+#define UNIT_COLS                                                                                  \
+	"SELECT p.code, p.name, coalesce(g.note, ''), coalesce(b.kind, ''), coalesce(b.address, ''),"  \
+	" (SELECT q.name FROM places q WHERE q.level = p.level - 1 AND q.code = substr(p.code, 1, length(p.code) - 3)),"  \
+	" (SELECT count(*) FROM places x WHERE x.level = 7 AND x.code > p.code AND x.code < p.code || ':'),"  \
+	" (SELECT count(*) FROM households h WHERE h.place_code >= p.code AND h.place_code < p.code || ':')," \
+	" (SELECT count(*) FROM residents r WHERE r.place_code >= p.code AND r.place_code < p.code || ':'"  \
+	"   AND r.status = 'present'),"                                                                 \
+	" (SELECT count(DISTINCT t.resident_id) FROM residents r JOIN resident_tags t ON t.resident_id = r.id" \
+	"   WHERE r.place_code >= p.code AND r.place_code < p.code || ':' AND r.status = 'present')"   \
+	" FROM places p LEFT JOIN grids g ON g.code = p.code LEFT JOIN buildings b ON b.code = p.code"
+
 static void unit_from_row(sqlite3_stmt *st, reg_unit *x)
 {
 	memset(x, 0, sizeof *x);
@@ -138,25 +149,15 @@ static void unit_from_row(sqlite3_stmt *st, reg_unit *x)
 	x->care = sqlite3_column_int64(st, 9);
 }
 
-static void unit_from_row_cb(sqlite3_stmt *st, void *record)
+static void unit_from_row_cb(sqlite3_stmt *st, void *record, void *arg)
 {
+	(void)arg;
 	unit_from_row(st, record);
 }
 
 static gz_err unit_get(store *s, int level, const char *code, reg_unit *out, gz_error *e)
 {
-	static const char sql[] =
-		"SELECT p.code, p.name, coalesce(g.note, ''), coalesce(b.kind, ''), coalesce(b.address, ''),"
-		" (SELECT q.name FROM places q WHERE q.level = p.level - 1 AND q.code = substr(p.code, 1, length(p.code) - 3)),"
-		" (SELECT count(*) FROM places x WHERE x.level = 7 AND x.code > p.code AND x.code < p.code || ':'),"
-		" (SELECT count(*) FROM households h WHERE h.place_code >= p.code AND h.place_code < p.code || ':'),"
-		" (SELECT count(*) FROM residents r WHERE r.place_code >= p.code AND r.place_code < p.code || ':'"
-		"   AND r.status = 'present'),"
-		" (SELECT count(DISTINCT t.resident_id) FROM residents r JOIN resident_tags t ON t.resident_id = r.id"
-		"   WHERE r.place_code >= p.code AND r.place_code < p.code || ':' AND r.status = 'present')"
-		" FROM places p LEFT JOIN grids g ON g.code = p.code LEFT JOIN buildings b ON b.code = p.code"
-		" WHERE p.level = ?1 AND p.code = ?2";
-	sqlite3_stmt *st = store_stmt(s, sql);
+	sqlite3_stmt *st = store_stmt(s, UNIT_COLS " WHERE p.level = ?1 AND p.code = ?2");
 	if (!st)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read the registry");
 	sqlite3_bind_int(st, 1, level);
@@ -180,17 +181,8 @@ gz_err registry_grid_get(store *s, const gz_user *u, const char *code, reg_unit 
 gz_err registry_units(store *s, int level, const gz_range *range, const char *after, int limit,
 		      reg_unit_visit fn, void *ctx, bool *more, gz_error *e)
 {
-	sqlite3_stmt *st = store_stmt(
-		s, "SELECT p.code, p.name, coalesce(g.note, ''), coalesce(b.kind, ''), coalesce(b.address, ''),"
-		   " (SELECT q.name FROM places q WHERE q.level = p.level - 1 AND q.code = substr(p.code, 1, length(p.code) - 3)),"
-		   " (SELECT count(*) FROM places x WHERE x.level = 7 AND x.code > p.code AND x.code < p.code || ':'),"
-		   " (SELECT count(*) FROM households h WHERE h.place_code >= p.code AND h.place_code < p.code || ':'),"
-		   " (SELECT count(*) FROM residents r WHERE r.place_code >= p.code AND r.place_code < p.code || ':'"
-		   "   AND r.status = 'present'),"
-		   " (SELECT count(DISTINCT t.resident_id) FROM residents r JOIN resident_tags t ON t.resident_id = r.id"
-		   "   WHERE r.place_code >= p.code AND r.place_code < p.code || ':' AND r.status = 'present')"
-		   " FROM places p LEFT JOIN grids g ON g.code = p.code LEFT JOIN buildings b ON b.code = p.code"
-		   " WHERE p.level = ?1 AND p.code >= ?2 AND p.code < ?3 AND p.code > ?4 ORDER BY p.code LIMIT ?5");
+	sqlite3_stmt *st = store_stmt(s, UNIT_COLS " WHERE p.level = ?1 AND p.code >= ?2 AND p.code < ?3 AND p.code > ?4"
+					 " ORDER BY p.code LIMIT ?5");
 	if (!st)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot list the registry");
 	sqlite3_bind_int(st, 1, level);
@@ -199,7 +191,7 @@ gz_err registry_units(store *s, int level, const gz_range *range, const char *af
 	sqlite3_bind_int(st, 5, limit + 1);
 	reg_unit *rows;
 	int n;
-	gz_err rc = store_page(s, st, sizeof *rows, limit, unit_from_row_cb, (void **)&rows, &n, more, "listing the registry", e);
+	gz_err rc = store_page(s, st, sizeof *rows, limit, unit_from_row_cb, NULL, (void **)&rows, &n, more, "listing the registry", e);
 	if (!rc) {
 		for (int i = 0; i < n; i++)
 			if (fn(ctx, &rows[i]))
@@ -207,40 +199,6 @@ gz_err registry_units(store *s, int level, const gz_range *range, const char *af
 	}
 	free(rows);
 	return rc;
-}
-
-static gz_err next_child_code(store *s, int level, const char *parent, char out[GZ_CODE_MAX + 1], gz_error *e)
-{
-	gz_range r;
-	scope_range_of(parent, &r);
-	sqlite3_stmt *st = store_stmt(s, "SELECT max(code) FROM places WHERE level=?1 AND code>=?2 AND code<?3");
-	if (!st)
-		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot number the new place");
-	sqlite3_bind_int(st, 1, level);
-	store_bind_range(st, 2, &r);
-	int next = 1;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		const char *max = store_col_text(st, 0);
-		next = atoi(max + strlen(max) - 3) + 1;
-	}
-	sqlite3_reset(st);
-	if (next > 999)
-		return gz_fail(e, GZ_E_CONFLICT, NULL, "\"%s\" already has 999 %s", parent, level == PL_GRID ? "grids" : "buildings");
-	snprintf(out, GZ_CODE_MAX + 1, "%s%03d", parent, next);
-	return GZ_OK;
-}
-
-static gz_err insert_place(store *s, int level, const char *code, const char *name, gz_error *e)
-{
-	sqlite3_stmt *st = store_stmt(s, "INSERT INTO places(level, code, name) VALUES(?1, ?2, ?3)");
-	if (!st)
-		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot add the place");
-	sqlite3_bind_int(st, 1, level);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "adding a place");
 }
 
 gz_err registry_grid_create(store *s, const gz_user *u, const char *village, const char *name,
@@ -255,7 +213,7 @@ gz_err registry_grid_create(store *s, const gz_user *u, const char *village, con
 	if (!in_scope(u, village) || places_get(s, village, &v, NULL) != GZ_OK)
 		return gz_fail(e, GZ_E_NOT_FOUND, "village_code", "village \"%s\" not found", village);
 	char code[GZ_CODE_MAX + 1];
-	if ((rc = next_child_code(s, PL_GRID, village, code, e)) || (rc = insert_place(s, PL_GRID, code, name, e)))
+	if ((rc = places_next_child(s, PL_GRID, village, code, e)) || (rc = places_add(s, PL_GRID, code, name, e)))
 		return rc;
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO grids(code, note, created_at) VALUES(?1, ?2, ?3)");
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
@@ -277,15 +235,8 @@ gz_err registry_grid_update(store *s, const gz_user *u, const char *code, const 
 		return rc;
 	if ((name && (rc = text_ok("name", name, 1, REG_NAME_MAX, e))) || (note && (rc = text_ok("note", note, 0, REG_NOTE_MAX, e))))
 		return rc;
-	if (name) {
-		sqlite3_stmt *st = store_stmt(s, "UPDATE places SET name=?2 WHERE level=6 AND code=?1");
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-		int sr = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (sr != SQLITE_DONE)
-			return store_fail(s, sr, e, "renaming a grid");
-	}
+	if (name && (rc = places_rename(s, code, name, e)))
+		return rc;
 	if (note) {
 		sqlite3_stmt *st = store_stmt(s, "UPDATE grids SET note=?2 WHERE code=?1");
 		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
@@ -314,7 +265,7 @@ gz_err registry_building_create(store *s, const gz_user *u, const char *grid, co
 		return rc;
 	}
 	char code[GZ_CODE_MAX + 1];
-	if ((rc = next_child_code(s, PL_BUILDING, grid, code, e)) || (rc = insert_place(s, PL_BUILDING, code, name, e)))
+	if ((rc = places_next_child(s, PL_BUILDING, grid, code, e)) || (rc = places_add(s, PL_BUILDING, code, name, e)))
 		return rc;
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO buildings(code, kind, address, created_at) VALUES(?1, ?2, ?3, ?4)");
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
@@ -357,8 +308,9 @@ static void household_from_row(sqlite3_stmt *st, reg_household *h)
 	gz_strlcpy(h->place_name, store_col_text(st, 10), sizeof h->place_name);
 }
 
-static void household_from_row_cb(sqlite3_stmt *st, void *record)
+static void household_from_row_cb(sqlite3_stmt *st, void *record, void *arg)
 {
+	(void)arg;
 	household_from_row(st, record);
 }
 
@@ -392,7 +344,7 @@ gz_err registry_households(store *s, const gz_range *range, const char *q, int64
 	sqlite3_bind_int(st, 5, limit + 1);
 	reg_household *rows;
 	int n;
-	gz_err rc = store_page(s, st, sizeof *rows, limit, household_from_row_cb, (void **)&rows, &n, more, "listing households", e);
+	gz_err rc = store_page(s, st, sizeof *rows, limit, household_from_row_cb, NULL, (void **)&rows, &n, more, "listing households", e);
 	if (!rc) {
 		for (int i = 0; i < n; i++)
 			if (fn(ctx, &rows[i]))
@@ -502,8 +454,9 @@ static void resident_from_row(store *s, sqlite3_stmt *st, reg_resident *r)
 	(void)s;
 }
 
-static void resident_from_row_cb(sqlite3_stmt *st, void *record)
+static void resident_from_row_cb(sqlite3_stmt *st, void *record, void *arg)
 {
+	(void)arg;
 	resident_from_row(NULL, st, record);
 }
 
@@ -664,7 +617,7 @@ gz_err registry_residents(store *s, const gz_range *range, const reg_resident_fi
 	}
 	reg_resident *rows;
 	int n;
-	gz_err rc = store_page(s, st, sizeof *rows, limit, resident_from_row_cb, (void **)&rows, &n, more, "searching residents", e);
+	gz_err rc = store_page(s, st, sizeof *rows, limit, resident_from_row_cb, NULL, (void **)&rows, &n, more, "searching residents", e);
 	if (!rc) {
 		resident_tags_load_many(s, rows, n);
 		for (int i = 0; i < n; i++)
@@ -1075,8 +1028,9 @@ static void role_from_row(sqlite3_stmt *st, reg_grid_role *x)
 	x->until_at = sqlite3_column_int64(st, 8);
 }
 
-static void role_from_row_cb(sqlite3_stmt *st, void *record)
+static void role_from_row_cb(sqlite3_stmt *st, void *record, void *arg)
 {
+	(void)arg;
 	role_from_row(st, record);
 }
 
@@ -1117,17 +1071,9 @@ gz_err registry_role_assign(store *s, const gz_user *u, const char *pc, const ch
 			return gz_fail(e, GZ_E_NOT_FOUND, "resident_id", "resident %lld not found in \"%s\"", (long long)resident_id, village);
 		gz_strlcpy(holder, r.name, sizeof holder);
 	} else {
-		sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(nullif(display_name, ''), username), scope_code FROM users"
-						 " WHERE id = ?1 AND disabled = 0");
-		sqlite3_bind_int64(st, 1, user_id);
-		bool ok = sqlite3_step(st) == SQLITE_ROW;
-		if (ok) {
-			gz_strlcpy(holder, store_col_text(st, 0), sizeof holder);
-			/* The account must be able to see the place it serves. */
-			ok = scope_contains(store_col_text(st, 1), pc);
-		}
-		sqlite3_reset(st);
-		if (!ok)
+		char scope[GZ_CODE_MAX + 1];
+		/* The account must exist and be able to see the place it serves. */
+		if (!auth_user_brief(s, user_id, holder, sizeof holder, scope) || !scope_contains(scope, pc))
 			return gz_fail(e, GZ_E_NOT_FOUND, "user_id", "account %lld not found or not scoped to \"%s\"", (long long)user_id, pc);
 	}
 	/* One 网格长 per grid and one 楼栋长 per building at a time; nobody holds the same role at the
@@ -1198,7 +1144,7 @@ gz_err registry_roles(store *s, const gz_range *range, bool history, int64_t aft
 	sqlite3_bind_int(st, 5, limit + 1);
 	reg_grid_role *rows;
 	int n;
-	gz_err rc = store_page(s, st, sizeof *rows, limit, role_from_row_cb, (void **)&rows, &n, more, "reading grid roles", e);
+	gz_err rc = store_page(s, st, sizeof *rows, limit, role_from_row_cb, NULL, (void **)&rows, &n, more, "reading grid roles", e);
 	for (int i = 0; !rc && i < n; i++)
 		if (fn(ctx, &rows[i]))
 			break;
@@ -1225,8 +1171,9 @@ static void visit_from_row(sqlite3_stmt *st, reg_visit *v)
 	gz_strlcpy(v->resolution, store_col_text(st, 11), sizeof v->resolution);
 }
 
-static void visit_from_row_cb(sqlite3_stmt *st, void *record)
+static void visit_from_row_cb(sqlite3_stmt *st, void *record, void *arg)
 {
+	(void)arg;
 	visit_from_row(st, record);
 }
 
@@ -1295,7 +1242,7 @@ gz_err registry_visits(store *s, const gz_range *range, int64_t household_id, bo
 	sqlite3_bind_int(st, 6, limit + 1);
 	reg_visit *rows;
 	int n;
-	gz_err rc = store_page(s, st, sizeof *rows, limit, visit_from_row_cb, (void **)&rows, &n, more, "reading visits", e);
+	gz_err rc = store_page(s, st, sizeof *rows, limit, visit_from_row_cb, NULL, (void **)&rows, &n, more, "reading visits", e);
 	if (!rc) {
 		for (int i = 0; i < n; i++)
 			if (fn(ctx, &rows[i]))
@@ -1308,12 +1255,8 @@ gz_err registry_visits(store *s, const gz_range *range, int64_t household_id, bo
 gz_err registry_unvisited(store *s, const gz_range *range, int days, int64_t after, int limit,
 			  reg_unvisited_visit fn, void *ctx, bool *more, gz_error *e)
 {
-	/* The cut-off date in Asia/Shanghai. */
-	time_t t = time(NULL) + 8 * 3600 - (time_t)days * 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	char cutoff[16];
-	strftime(cutoff, sizeof cutoff, "%Y-%m-%d", &tm);
+	char cutoff[11];
+	gz_date_shanghai(gz_now() - (int64_t)days * 86400, cutoff);
 	sqlite3_stmt *st = store_stmt(s, HOUSEHOLD_SELECT ", (SELECT max(v.visited_on) FROM visits v WHERE v.household_id = h.id) AS last"
 					 " FROM households h WHERE h.place_code >= ?1 AND h.place_code < ?2 AND h.id > ?3"
 					 " AND (last IS NULL OR last < ?4) ORDER BY h.id LIMIT ?5");
@@ -1468,7 +1411,7 @@ gz_err registry_building_move(store *s, const gz_user *u, const char *code, cons
 	if (!strncmp(grid, code, 15))
 		return gz_fail(e, GZ_E_CONFLICT, "grid_code", "building \"%s\" is already in grid \"%s\"", code, grid);
 	char to[GZ_CODE_MAX + 1];
-	if ((rc = next_child_code(s, PL_BUILDING, grid, to, e)) || (rc = insert_place(s, PL_BUILDING, to, b.name, e)))
+	if ((rc = places_next_child(s, PL_BUILDING, grid, to, e)) || (rc = places_add(s, PL_BUILDING, to, b.name, e)))
 		return rc;
 	gz_strlcpy(old_code, code, GZ_CODE_MAX + 1);
 	/* Everything filed under the old code follows it to the new one, in this transaction. */
@@ -1478,20 +1421,20 @@ gz_err registry_building_move(store *s, const gz_user *u, const char *code, cons
 		"UPDATE residents SET place_code = ?2 WHERE place_code = ?1",
 		"UPDATE visits SET place_code = ?2 WHERE place_code = ?1",
 		"UPDATE grid_roles SET place_code = ?2 WHERE place_code = ?1",
-		"DELETE FROM places WHERE level = 7 AND code = ?1",
 	};
 	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
 		sqlite3_stmt *st = store_stmt(s, moves[i]);
 		if (!st)
 			return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot move the building");
 		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-		if (sqlite3_bind_parameter_count(st) >= 2)
-			sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
 		int sr = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (sr != SQLITE_DONE)
 			return store_fail(s, sr, e, "moving a building");
 	}
+	if ((rc = places_remove(s, code, e)))
+		return rc;
 	return unit_get(s, PL_BUILDING, to, out, e);
 }
 

@@ -247,8 +247,9 @@ void store_reset_all(store *s)
 		sqlite3_reset(c->cache[i].st);
 }
 
-gz_err store_page(store *s, sqlite3_stmt *st, size_t size, int limit, void (*from_row)(sqlite3_stmt *st, void *record),
-		  void **rows, int *n, bool *more, const char *what, gz_error *e)
+gz_err store_page(store *s, sqlite3_stmt *st, size_t size, int limit,
+		  void (*from_row)(sqlite3_stmt *st, void *record, void *arg), void *arg, void **rows, int *n, bool *more,
+		  const char *what, gz_error *e)
 {
 	*rows = NULL;
 	*n = 0;
@@ -264,7 +265,7 @@ gz_err store_page(store *s, sqlite3_stmt *st, size_t size, int limit, void (*fro
 			*more = true;
 			break;
 		}
-		from_row(st, buf + size * (size_t)(*n)++);
+		from_row(st, buf + size * (size_t)(*n)++, arg);
 	}
 	sqlite3_reset(st);
 	*rows = buf;
@@ -518,9 +519,14 @@ static gz_err run_direct(store *s, store_write_fn fn, void *ctx, gz_error *e)
 	return store_write_commit(s, e);
 }
 
-static void savepoint(sqlite3 *db, const char *sql)
+/* Savepoint statements are literals, so the writer prepares each once (store_stmt). */
+static void savepoint(store *s, const char *sql)
 {
-	sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_stmt *st = store_stmt(s, sql);
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
 }
 
 static void run_batch(store *s, struct write_job *batch)
@@ -536,7 +542,7 @@ static void run_batch(store *s, struct write_job *batch)
 				*j->e = begin_err;
 			continue;
 		}
-		savepoint(db, "SAVEPOINT job");
+		savepoint(s, "SAVEPOINT job");
 		j->rc = j->fn(s, j->ctx, j->e);
 		store_reset_all(s);
 		if (sqlite3_get_autocommit(db)) {
@@ -556,10 +562,10 @@ static void run_batch(store *s, struct write_job *batch)
 			continue;
 		}
 		if (j->rc)
-			savepoint(db, "ROLLBACK TO job");
+			savepoint(s, "ROLLBACK TO job");
 		else
 			any_ok = true;
-		savepoint(db, "RELEASE job");
+		savepoint(s, "RELEASE job");
 	}
 	if (brc)
 		return;

@@ -47,11 +47,12 @@ sqlite3_stmt *store_stmt(store *s, const char *sql);
 void store_reset_all(store *s);
 
 /* Step st for one page of a list: up to limit rows, each turned into a record of `size` bytes by
- * from_row(st, record); one more row only sets *more. The records are malloc'd into *rows (the
+ * from_row(st, record, arg); one more row only sets *more. The records are malloc'd into *rows (the
  * caller frees them, also on error) and *n counts them; st is reset before returning, so the
  * caller may run other queries while it hands the records out. what names the list in errors. */
-gz_err store_page(store *s, sqlite3_stmt *st, size_t size, int limit, void (*from_row)(sqlite3_stmt *st, void *record),
-		  void **rows, int *n, bool *more, const char *what, gz_error *e);
+gz_err store_page(store *s, sqlite3_stmt *st, size_t size, int limit,
+		  void (*from_row)(sqlite3_stmt *st, void *record, void *arg), void *arg, void **rows, int *n, bool *more,
+		  const char *what, gz_error *e);
 
 /* Bind a scope range to parameters lo and hi of stmt (the shared way of filtering by place). */
 int store_bind_range(sqlite3_stmt *st, int lo_idx, const gz_range *r);
