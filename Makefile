@@ -6,7 +6,7 @@ CC       ?= gcc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CPPFLAGS := -Isrc -D_GNU_SOURCE -DGZ_VERSION='"$(VERSION)"'
-LIBS     := -lmicrohttpd -lsqlite3 -ljansson -lsodium -lcsv -lzip -lexpat -lxlsxwriter -lpthread
+LIBS     := -lmicrohttpd -lsqlite3 -ljansson -lsodium -lcsv -lzip -lexpat -lxlsxwriter -lqrencode -lpng -lpthread
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
@@ -69,6 +69,7 @@ test: $(UNIT) build/asan/gongzhi web/dist/index.html
 run: all
 	./build/gongzhi --data $(DATA) init
 	./build/gongzhi --data $(DATA) import places
+	./build/gongzhi --data $(DATA) demo
 	./build/gongzhi --data $(DATA) serve --listen $(LISTEN) --web web/dist
 
 bench: build/gongzhi

@@ -12,7 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "auth/auth.h"
+#include "cases/cases.h"
+#include "cases/cases_demo.h"
 #include "core/secret.h"
 #include "core/util.h"
 #include "http/http.h"
@@ -377,6 +380,15 @@ static int cmd_serve(int argc, char **argv)
 			return die("session ttl \"%s\" must be 1 s to 30 days", v);
 		cfg.session_ttl = t;
 	}
+	int tick = 60;
+	if ((v = opt(argc, argv, "--tick"))) {
+		long t = strtol(v, NULL, 10);
+		if (t < 1 || t > 86400)
+			return die("--tick \"%s\" must be 1 to 86400 seconds", v);
+		tick = (int)t;
+	}
+	if ((v = getenv("GONGZHI_CLOCK_OFFSET")))
+		gz_clock_offset(strtoll(v, NULL, 10));
 	if ((v = getenv("GONGZHI_LOGIN_THROTTLE"))) {
 		int u = 5, c = 20, l = 900;
 		if (sscanf(v, "%d,%d,%d", &u, &c, &l) == 3 && u > 0 && c > 0 && l > 0)
@@ -399,6 +411,11 @@ static int cmd_serve(int argc, char **argv)
 		store_close(s);
 		return die("%s", e.message);
 	}
+	if (modules_timer_start(s, tick, &e)) {
+		http_stop(srv);
+		store_close(s);
+		return die("%s", e.message);
+	}
 	char host[64];
 	snprintf(host, sizeof host, "%s", cfg.listen);
 	char *colon = strrchr(host, ':');
@@ -411,9 +428,104 @@ static int cmd_serve(int argc, char **argv)
 	int sig;
 	sigwait(&set, &sig);
 	gz_log(GZ_LOG_INFO, "stopping on signal %d", sig);
+	modules_timer_stop();
 	http_stop(srv);
 	store_close(s);
 	return 0;
+}
+
+/* --- demo ------------------------------------------------------------------------------- */
+
+struct demo_job {
+	const char *password;
+	int created;
+};
+
+static gz_err demo_job(store *s, void *ctx, gz_error *e)
+{
+	struct demo_job *j = ctx;
+	static const struct {
+		const char *name;
+		gz_role role;
+		const char *scope, *display;
+	} acc[] = {
+		{"xinmin", ROLE_CADRE, "421003003006", "新民社区居委会"},
+		{"luotan", ROLE_CADRE, "421003005007", "罗滩社区居委会"},
+		{"wenmiao", ROLE_CADRE, "421003001003", "文庙社区居委会"},
+		{"yaojiapu", ROLE_CADRE, "421003105218", "姚家铺村村委会"},
+		{"pengshui", ROLE_OFFICIAL, "500243", "彭水县民政局"},
+		{"pengshui-zjw", ROLE_DEPARTMENT, "500243", "彭水县住房城乡建设委"},
+		{"jingzhou", ROLE_OFFICIAL, "421003", "荆州区民政局"},
+	};
+	enum { NACC = sizeof acc / sizeof *acc };
+	gz_user users[NACC];
+	gz_err rc;
+	for (int i = 0; i < NACC; i++) {
+		memset(&users[i], 0, sizeof users[i]);
+		if ((rc = auth_user_create(s, "cli", acc[i].name, j->password, acc[i].role, acc[i].scope, acc[i].display,
+					   &users[i].id, e)))
+			return rc;
+		gz_strlcpy(users[i].username, acc[i].name, sizeof users[i].username);
+		users[i].role = acc[i].role;
+		gz_strlcpy(users[i].scope, acc[i].scope, sizeof users[i].scope);
+	}
+	/* 彭水's departments that receive its 大事. */
+	gz_user county = {.role = ROLE_ADMIN, .scope = "500243"};
+	gz_strlcpy(county.username, "cli", sizeof county.username);
+	static const char *const depts[] = {"县住房和城乡建设委员会", "县交通运输委员会", "县水利局", "县民政局",
+					    "县人力资源和社会保障局"};
+	case_department d, first = {0};
+	int64_t now = gz_now();
+	for (size_t i = 0; i < sizeof depts / sizeof *depts; i++) {
+		if ((rc = cases_department_add(s, &county, "500243", depts[i], now, &d, e)))
+			return rc;
+		if (!i)
+			first = d;
+	}
+	if ((rc = cases_department_member(s, &county, first.id, "pengshui-zjw", e)))
+		return rc;
+	cases_demo_users u = {&users[0], &users[1], &users[2], &users[3], &users[4], &users[5], first.id};
+	if ((rc = cases_demo_load(s, &u, &j->created, e)))
+		return rc;
+	char count[32], detail[64];
+	snprintf(count, sizeof count, "%d", j->created);
+	snprintf(detail, sizeof detail, "{\"cases\":%d,\"accounts\":%d}", j->created, (int)NACC);
+	audit_entry en = {.actor = "cli", .action = "demo.load", .subject = "cases", .detail = detail};
+	if ((rc = audit_record(s, &en, e)))
+		return rc;
+	return store_meta_set(s, "demo.cases", count, e);
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	if (wants_help(argc, argv))
+		return usage_of("demo");
+	store *s = open_store(false);
+	if (!s)
+		return 1;
+	char have[32];
+	if (store_meta_get(s, "demo.cases", have, sizeof have)) {
+		printf("demo data already loaded (%s cases)\n", have);
+		store_close(s);
+		return 0;
+	}
+	const char *pw = getenv("GONGZHI_DEMO_PASSWORD");
+	char gen[32];
+	if (!pw || !*pw) {
+		gz_random_token(gen, sizeof gen, 12);
+		pw = gen;
+	}
+	struct demo_job j = {pw, 0};
+	gz_error e = {0};
+	int rc = 0;
+	if (store_write_run(s, demo_job, &j, &e))
+		rc = die("cannot load the demo data: %s", e.message);
+	else
+		printf("loaded %d demo cases; demo accounts xinmin luotan wenmiao yaojiapu (cadres), jingzhou pengshui "
+		       "(officials), pengshui-zjw (department), password %s\n",
+		       j.created, pw == gen ? gen : "from GONGZHI_DEMO_PASSWORD");
+	store_close(s);
+	return rc;
 }
 
 /* The route table as JSON lines: what the scope and bad-input tests iterate over. */
@@ -469,8 +581,13 @@ static const struct cmd commands[] = {
 	 "       gongzhi [--data DIR] user list"},
 	{"serve", cmd_serve, "Serve the API and the console until SIGINT or SIGTERM.\n"
 			     "--web DIR: the built console (default web/dist); --threads N: worker threads (default 4);\n"
+			     "--tick S: how often the server's own work runs, e.g. escalating overdue cases (default 60);\n"
 			     "--session-ttl S: session lifetime in seconds (default 43200; or GONGZHI_SESSION_TTL).",
-	 "gongzhi [--data DIR] serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N] [--session-ttl S]"},
+	 "gongzhi [--data DIR] serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N] [--session-ttl S] [--tick S]"},
+	{"demo", cmd_demo, "Load the demonstration data: the seed reports' residents' problems at their real places\n"
+			   "(新民社区, 罗滩社区, 文庙社区, 姚家铺村, 彭水), with their histories, and demo accounts\n"
+			   "(password from GONGZHI_DEMO_PASSWORD, else generated and printed once). Once only.",
+	 "gongzhi [--data DIR] demo"},
 	{"routes", cmd_routes, "Print the HTTP route table, one JSON object per line (method, pattern, roles, flags).",
 	 "gongzhi routes"},
 	{"version", cmd_version, "Print the version.", "gongzhi version"},

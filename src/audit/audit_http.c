@@ -82,4 +82,4 @@ static const http_route audit_routes[] = {
 	{0},
 };
 
-const gz_module audit_module = {"audit", audit_migrations, audit_routes};
+const gz_module audit_module = {"audit", audit_migrations, audit_routes, NULL};

@@ -549,6 +549,22 @@ gz_err auth_user_set_household(store *s, const char *actor, const char *username
 	return store_write_run(s, link_job_fn, &j, e);
 }
 
+bool auth_user_find(store *s, const char *username, int64_t *id, gz_role *role, char scope[GZ_CODE_MAX + 1])
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, role, scope_code FROM users WHERE username = ?1 AND disabled = 0");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
+	bool ok = sqlite3_step(st) == SQLITE_ROW;
+	if (ok) {
+		*id = sqlite3_column_int64(st, 0);
+		*role = auth_role_parse(store_col_text(st, 1));
+		snprintf(scope, GZ_CODE_MAX + 1, "%s", store_col_text(st, 2));
+	}
+	sqlite3_reset(st);
+	return ok;
+}
+
 bool auth_user_brief(store *s, int64_t id, char *name, size_t namesz, char scope[GZ_CODE_MAX + 1])
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(nullif(display_name, ''), username), scope_code FROM users"

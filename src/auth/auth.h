@@ -67,6 +67,9 @@ gz_err auth_user_set_household(store *s, const char *actor, const char *username
 /* Display name (else username) and scope of an enabled account; false when there is none. */
 bool auth_user_brief(store *s, int64_t id, char *name, size_t namesz, char scope[GZ_CODE_MAX + 1]);
 
+/* Id, role and scope of the enabled account named username; false when there is none. */
+bool auth_user_find(store *s, const char *username, int64_t *id, gz_role *role, char scope[GZ_CODE_MAX + 1]);
+
 /* Whether any user exists. */
 bool auth_any_user(store *s);
 

@@ -81,4 +81,4 @@ static const http_route auth_routes[] = {
 	{0},
 };
 
-const gz_module auth_module = {"auth", auth_migrations, auth_routes};
+const gz_module auth_module = {"auth", auth_migrations, auth_routes, NULL};

@@ -97,3 +97,24 @@ void ids_mask_phone(const char *in, char *out)
 		out[i] = (n > 7 && (i < 3 || i >= n - 4)) ? in[i] : '*';
 	out[n] = '\0';
 }
+
+gz_err ids_phone_check(const char *field, const char *v, char last4[5], gz_error *e)
+{
+	size_t n = strlen(v), digits = 0;
+	if (n < 5 || n > 20)
+		return gz_fail(e, GZ_E_INVALID_VALUE, field, "phone must be 5 to 20 characters");
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] >= '0' && v[i] <= '9')
+			digits++;
+		else if (v[i] != '+' && v[i] != '-' && v[i] != ' ')
+			return gz_fail(e, GZ_E_INVALID_VALUE, field, "phone may hold only digits, '+', '-' and spaces");
+	}
+	if (digits < 4)
+		return gz_fail(e, GZ_E_INVALID_VALUE, field, "phone must have at least 4 digits");
+	int k = 4;
+	last4[4] = '\0';
+	for (size_t i = n; i-- > 0 && k > 0;)
+		if (v[i] >= '0' && v[i] <= '9')
+			last4[--k] = v[i];
+	return GZ_OK;
+}

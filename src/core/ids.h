@@ -32,5 +32,8 @@ bool ids_date_ok(const char *s);
 void ids_mask(const char *in, char *out);
 /* Mask a phone number: keep the first 3 and last 4 digits ("138****5678"). */
 void ids_mask_phone(const char *in, char *out);
+/* A phone: 5–20 characters of digits, '+', '-' or spaces, with at least 4 digits; last4 gets
+ * its last four digits. GZ_E_INVALID_VALUE naming field otherwise. */
+gz_err ids_phone_check(const char *field, const char *v, char last4[5], gz_error *e);
 
 #endif

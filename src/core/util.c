@@ -10,9 +10,16 @@
 
 static gz_log_level log_min = GZ_LOG_INFO;
 
+static int64_t clock_offset;
+
+void gz_clock_offset(int64_t seconds)
+{
+	clock_offset = seconds;
+}
+
 int64_t gz_now(void)
 {
-	return (int64_t)time(NULL);
+	return (int64_t)time(NULL) + clock_offset;
 }
 
 uint64_t gz_mono_ns(void)
@@ -111,4 +118,35 @@ char *gz_random_token(char *out, size_t outsz, size_t nbytes)
 	sodium_bin2base64(out, outsz, raw, nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof raw);
 	return out;
+}
+
+static gz_err text_check(const char *field, const char *v, size_t min, size_t max, bool lines, gz_error *e)
+{
+	size_t n = strlen(v);
+	if (!gz_utf8_valid(v, n))
+		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" is not valid text", field);
+	size_t chars = gz_utf8_chars(v, n);
+	size_t blank = 0;
+	for (size_t i = 0; i < n; i++)
+		blank += v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r';
+	if (chars < min || (min > 0 && blank == n))
+		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" must not be empty", field);
+	if (chars > max)
+		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" is longer than %zu characters", field, max);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if ((c < 0x20 && !(lines && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
+			return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" contains control characters", field);
+	}
+	return GZ_OK;
+}
+
+gz_err gz_text_check(const char *field, const char *v, size_t min, size_t max, gz_error *e)
+{
+	return text_check(field, v, min, max, false, e);
+}
+
+gz_err gz_text_check_lines(const char *field, const char *v, size_t min, size_t max, gz_error *e)
+{
+	return text_check(field, v, min, max, true, e);
 }

@@ -9,8 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
+
 /* Seconds since the epoch. */
 int64_t gz_now(void);
+/* Shift gz_now by seconds (GONGZHI_CLOCK_OFFSET at start-up): lets tests see the server a week
+ * later without waiting a week. */
+void gz_clock_offset(int64_t seconds);
 /* Monotonic nanoseconds, for measuring durations. */
 uint64_t gz_mono_ns(void);
 /* RFC 3339 time in Asia/Shanghai (+08:00), e.g. 2026-11-23T15:40:00+08:00. out needs 26+ bytes. */
@@ -30,6 +35,12 @@ bool gz_utf8_valid(const char *s, size_t n);
 size_t gz_utf8_chars(const char *s, size_t n);
 /* Whether s is n decimal digits and nothing else. */
 bool gz_all_digits(const char *s, size_t n);
+
+/* Check a text field: valid UTF-8, min..max characters (min > 0: not only blanks), no control
+ * characters — multi-line text (gz_text_check_lines) may hold line breaks and tabs. Fails with
+ * GZ_E_INVALID_VALUE naming field. */
+gz_err gz_text_check(const char *field, const char *v, size_t min, size_t max, gz_error *e);
+gz_err gz_text_check_lines(const char *field, const char *v, size_t min, size_t max, gz_error *e);
 
 /* Copy src into dst of size n, truncating; always NUL-terminates when n > 0. Returns dst. */
 char *gz_strlcpy(char *dst, const char *src, size_t n);

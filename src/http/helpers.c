@@ -3,9 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "http/http.h"
+#include "places/places.h"
 
 gz_err http_fail(http_req *r, gz_err code, const char *field, const char *fmt, ...)
 {
@@ -125,4 +128,87 @@ void http_reply_list(http_req *r, json_t *items, const char *next_cursor)
 gz_err http_scope_range(http_req *r, const char *under, gz_range *out)
 {
 	return scope_intersect(r->user ? r->user->scope : "\x01", under, out, &r->err);
+}
+
+gz_err http_param_id(http_req *r, int i, int64_t *out)
+{
+	const char *p = r->param[i];
+	size_t n = strlen(p);
+	if (!n || !gz_all_digits(p, n) || n > 15)
+		return http_fail(r, GZ_E_NOT_FOUND, "id", "record \"%.20s\" not found", p);
+	*out = strtoll(p, NULL, 10);
+	return GZ_OK;
+}
+
+gz_err http_list_args(http_req *r, gz_range *range, int *limit, const char **cursor)
+{
+	const char *under;
+	gz_err rc;
+	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)) || (rc = http_query_limit(r, limit)) ||
+	    (rc = http_query(r, "cursor", 20, cursor)))
+		return rc;
+	if (under && *under && places_level_of(under) == PL_NONE)
+		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
+	if (*cursor && !gz_all_digits(*cursor, strlen(*cursor)))
+		return http_fail(r, GZ_E_INVALID_VALUE, "cursor", "cursor \"%s\" is not valid", *cursor);
+	return http_scope_range(r, under, range);
+}
+
+gz_err http_format_arg(http_req *r, bool *xlsx)
+{
+	const char *f;
+	gz_err rc = http_query(r, "format", 8, &f);
+	if (rc)
+		return rc;
+	if (f && strcmp(f, "xlsx") && strcmp(f, "csv"))
+		return http_fail(r, GZ_E_INVALID_VALUE, "format", "format must be xlsx or csv");
+	*xlsx = !f || !strcmp(f, "xlsx");
+	return GZ_OK;
+}
+
+void http_file_reply(http_req *r, int fd, const char *type, const char *ascii_name, const char *name)
+{
+	r->reply_fd = fd;
+	r->reply_type = type;
+	/* RFC 6266: an ASCII fallback name and the Chinese one, percent-encoded as UTF-8. */
+	char enc[512] = "";
+	size_t k = 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p && k + 4 < sizeof enc; p++)
+		k += (size_t)snprintf(enc + k, sizeof enc - k, "%%%02X", *p);
+	r->reply_name = arena_printf(r->a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii_name, enc);
+}
+
+void http_table_reply(http_req *r, int fd, bool xlsx, const char *ascii_base, const char *base)
+{
+	const char *ext = xlsx ? "xlsx" : "csv";
+	http_file_reply(r, fd,
+			xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+			arena_printf(r->a, "%s.%s", ascii_base, ext), arena_printf(r->a, "%s.%s", base, ext));
+}
+
+gz_err http_bytes_reply(http_req *r, const void *data, size_t n, const char *type)
+{
+	int fd = memfd_create("reply", MFD_CLOEXEC);
+	if (fd < 0)
+		return http_fail(r, GZ_E_INTERNAL, NULL, "cannot prepare the reply");
+	const char *p = data;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = write(fd, p + done, n - done);
+		if (w <= 0) {
+			close(fd);
+			return http_fail(r, GZ_E_INTERNAL, NULL, "cannot prepare the reply");
+		}
+		done += (size_t)w;
+	}
+	lseek(fd, 0, SEEK_SET);
+	r->reply_fd = fd;
+	r->reply_type = type;
+	r->reply_name = NULL;
+	return GZ_OK;
+}
+
+const char *http_request_header(http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }

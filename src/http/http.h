@@ -129,6 +129,8 @@ gz_err http_body_check(http_req *r, const http_field *spec);
 /* The string value of a body field, or NULL when absent/null. */
 const char *http_body_str(http_req *r, const char *name);
 
+/* A request header's value, NULL when absent. */
+const char *http_request_header(http_req *r, const char *name);
 /* The peer's address as text ("127.0.0.1"). */
 const char *http_client(http_req *r);
 
@@ -141,5 +143,20 @@ gz_err http_fail(http_req *r, gz_err code, const char *field, const char *fmt, .
 	__attribute__((format(printf, 4, 5)));
 /* The caller's scope range intersected with ?under=… (see scope_intersect). */
 gz_err http_scope_range(http_req *r, const char *under, gz_range *out);
+
+/* Path parameter i as a record id (digits, at most 15): 404 naming it otherwise. */
+gz_err http_param_id(http_req *r, int i, int64_t *out);
+/* The common list arguments: ?under= (a valid code, intersected with the caller's scope),
+ * ?limit=, ?cursor= (digits, or NULL when absent). */
+gz_err http_list_args(http_req *r, gz_range *range, int *limit, const char **cursor);
+/* ?format=xlsx|csv (default xlsx). */
+gz_err http_format_arg(http_req *r, bool *xlsx);
+/* Reply with the file fd as a download: content type, an ASCII fallback name and the real
+ * (Chinese) name, RFC 6266. */
+void http_file_reply(http_req *r, int fd, const char *type, const char *ascii_name, const char *name);
+/* The same for a spreadsheet: ascii_base and base get .xlsx or .csv. */
+void http_table_reply(http_req *r, int fd, bool xlsx, const char *ascii_base, const char *base);
+/* Reply with bytes held in memory (copied to an anonymous file), shown inline. */
+gz_err http_bytes_reply(http_req *r, const void *data, size_t n, const char *type);
 
 #endif

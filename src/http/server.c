@@ -102,7 +102,7 @@ static const http_route system_routes[] = {
 	{0},
 };
 static const store_migration no_migrations[] = {{0}};
-const gz_module system_module = {"system", no_migrations, system_routes};
+const gz_module system_module = {"system", no_migrations, system_routes, NULL};
 
 /* --- replies ---------------------------------------------------------------------------- */
 

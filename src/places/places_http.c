@@ -169,4 +169,4 @@ static const http_route places_routes[] = {
 	{0},
 };
 
-const gz_module places_module = {"places", places_migrations, places_routes};
+const gz_module places_module = {"places", places_migrations, places_routes, NULL};

@@ -39,82 +39,9 @@ int registry_age(const char *birth)
 
 /* --- validation helpers --------------------------------------------------------------- */
 
-static gz_err text_ok(const char *field, const char *v, size_t min, size_t max, gz_error *e)
-{
-	size_t n = strlen(v);
-	size_t chars = gz_utf8_chars(v, n);
-	if (!gz_utf8_valid(v, n))
-		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" is not valid text", field);
-	size_t blank = 0;
-	for (size_t i = 0; i < n; i++)
-		blank += v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r';
-	if (chars < min || (min > 0 && blank == n))
-		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" must not be empty", field);
-	if (chars > max)
-		return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" is longer than %zu characters", field, max);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v[i] < 0x20)
-			return gz_fail(e, GZ_E_INVALID_VALUE, field, "field \"%s\" contains control characters", field);
-	return GZ_OK;
-}
-
-/* A phone: 5–20 characters of digits, '+', '-' or spaces, with at least 4 digits. */
-static gz_err phone_ok(const char *v, char last4[5], gz_error *e)
-{
-	size_t n = strlen(v), digits = 0;
-	if (n < 5 || n > 20)
-		return gz_fail(e, GZ_E_INVALID_VALUE, "phone", "phone must be 5 to 20 characters");
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] >= '0' && v[i] <= '9')
-			digits++;
-		else if (v[i] != '+' && v[i] != '-' && v[i] != ' ')
-			return gz_fail(e, GZ_E_INVALID_VALUE, "phone", "phone may hold only digits, '+', '-' and spaces");
-	}
-	if (digits < 4)
-		return gz_fail(e, GZ_E_INVALID_VALUE, "phone", "phone must have at least 4 digits");
-	int k = 4;
-	last4[4] = '\0';
-	for (size_t i = n; i-- > 0 && k > 0;)
-		if (v[i] >= '0' && v[i] <= '9')
-			last4[--k] = v[i];
-	return GZ_OK;
-}
-
 static bool in_scope(const gz_user *u, const char *code)
 {
 	return scope_contains(u->scope, code);
-}
-
-static void bind_sealed(sqlite3_stmt *st, int idx, const char *plain)
-{
-	if (!plain || !*plain) {
-		sqlite3_bind_null(st, idx);
-		return;
-	}
-	size_t n = strlen(plain);
-	unsigned char box[256];
-	if (n + SECRET_OVERHEAD > sizeof box) {
-		sqlite3_bind_null(st, idx);
-		return;
-	}
-	size_t len = secret_seal(plain, n, box);
-	sqlite3_bind_blob(st, idx, box, (int)len, SQLITE_TRANSIENT);
-}
-
-static void col_open(sqlite3_stmt *st, int col, char *out, size_t n)
-{
-	out[0] = '\0';
-	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
-		return;
-	if (!secret_open(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col), out, n))
-		gz_strlcpy(out, "?", n); /* wrong key: never a crash, never garbage */
-}
-
-static int64_t step_int(sqlite3_stmt *st)
-{
-	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return v;
 }
 
 /* --- grids and buildings ---------------------------------------------------------------- */
@@ -205,7 +132,7 @@ gz_err registry_grid_create(store *s, const gz_user *u, const char *village, con
 			    const char *note, reg_unit *out, gz_error *e)
 {
 	gz_err rc;
-	if ((rc = text_ok("name", name, 1, REG_NAME_MAX, e)) || (note && (rc = text_ok("note", note, 0, REG_NOTE_MAX, e))))
+	if ((rc = gz_text_check("name", name, 1, REG_NAME_MAX, e)) || (note && (rc = gz_text_check("note", note, 0, REG_NOTE_MAX, e))))
 		return rc;
 	if (places_level_of(village) != PL_VILLAGE)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "village_code", "place \"%.20s\" is not a village or community", village);
@@ -233,7 +160,7 @@ gz_err registry_grid_update(store *s, const gz_user *u, const char *code, const 
 	reg_unit cur;
 	if ((rc = registry_grid_get(s, u, code, &cur, e)))
 		return rc;
-	if ((name && (rc = text_ok("name", name, 1, REG_NAME_MAX, e))) || (note && (rc = text_ok("note", note, 0, REG_NOTE_MAX, e))))
+	if ((name && (rc = gz_text_check("name", name, 1, REG_NAME_MAX, e))) || (note && (rc = gz_text_check("note", note, 0, REG_NOTE_MAX, e))))
 		return rc;
 	if (name && (rc = places_rename(s, code, name, e)))
 		return rc;
@@ -253,8 +180,8 @@ gz_err registry_building_create(store *s, const gz_user *u, const char *grid, co
 				const char *kind, const char *address, reg_unit *out, gz_error *e)
 {
 	gz_err rc;
-	if ((rc = text_ok("name", name, 1, REG_NAME_MAX, e)) ||
-	    (address && (rc = text_ok("address", address, 0, REG_ADDR_MAX, e))))
+	if ((rc = gz_text_check("name", name, 1, REG_NAME_MAX, e)) ||
+	    (address && (rc = gz_text_check("address", address, 0, REG_ADDR_MAX, e))))
 		return rc;
 	if (strcmp(kind, "building") && strcmp(kind, "courtyard"))
 		return gz_fail(e, GZ_E_INVALID_VALUE, "kind", "kind must be \"building\" or \"courtyard\"");
@@ -298,7 +225,7 @@ static void household_from_row(sqlite3_stmt *st, reg_household *h)
 	h->id = sqlite3_column_int64(st, 0);
 	gz_strlcpy(h->place_code, store_col_text(st, 1), sizeof h->place_code);
 	gz_strlcpy(h->address, store_col_text(st, 2), sizeof h->address);
-	col_open(st, 3, h->phone, sizeof h->phone);
+	store_col_sealed(st, 3, h->phone, sizeof h->phone);
 	h->head_id = sqlite3_column_int64(st, 4);
 	gz_strlcpy(h->head_name, store_col_text(st, 5), sizeof h->head_name);
 	h->members = sqlite3_column_int64(st, 6);
@@ -370,14 +297,14 @@ gz_err registry_household_create(store *s, const gz_user *u, const char *pc, con
 {
 	gz_err rc;
 	char last4[5];
-	if ((rc = text_ok("address", address, 1, REG_ADDR_MAX, e)) || (phone && *phone && (rc = phone_ok(phone, last4, e))) ||
+	if ((rc = gz_text_check("address", address, 1, REG_ADDR_MAX, e)) || (phone && *phone && (rc = ids_phone_check("phone", phone, last4, e))) ||
 	    (rc = household_place_ok(s, u, pc, e)))
 		return rc;
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO households(place_code, address, phone_enc, created_at, updated_at)"
 					 " VALUES(?1, ?2, ?3, ?4, ?4)");
 	sqlite3_bind_text(st, 1, pc, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, address, -1, SQLITE_TRANSIENT);
-	bind_sealed(st, 3, phone);
+	store_bind_sealed(st, 3, phone);
 	sqlite3_bind_int64(st, 4, gz_now());
 	int sr = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -398,14 +325,14 @@ gz_err registry_household_update(store *s, const gz_user *u, int64_t id, const c
 	char last4[5];
 	if ((rc = registry_household_get(s, &all, id, &cur, e)))
 		return rc;
-	if ((address && (rc = text_ok("address", address, 1, REG_ADDR_MAX, e))) ||
-	    (phone && *phone && (rc = phone_ok(phone, last4, e))))
+	if ((address && (rc = gz_text_check("address", address, 1, REG_ADDR_MAX, e))) ||
+	    (phone && *phone && (rc = ids_phone_check("phone", phone, last4, e))))
 		return rc;
 	if (head_id > 0) {
 		sqlite3_stmt *st = store_stmt(s, "SELECT 1 FROM residents WHERE id=?1 AND household_id=?2 AND status='present'");
 		sqlite3_bind_int64(st, 1, head_id);
 		sqlite3_bind_int64(st, 2, id);
-		if (!step_int(st))
+		if (!store_step_int(st))
 			return gz_fail(e, GZ_E_INVALID_VALUE, "head_id", "resident %lld is not a present member of household %lld",
 				       (long long)head_id, (long long)id);
 	}
@@ -415,7 +342,7 @@ gz_err registry_household_update(store *s, const gz_user *u, int64_t id, const c
 					 " updated_at = ?6 WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	store_bind_text(st, 2, address);
-	bind_sealed(st, 3, phone);
+	store_bind_sealed(st, 3, phone);
 	sqlite3_bind_int(st, 4, phone != NULL);
 	sqlite3_bind_int64(st, 5, head_id);
 	sqlite3_bind_int64(st, 6, gz_now());
@@ -442,8 +369,8 @@ static void resident_from_row(store *s, sqlite3_stmt *st, reg_resident *r)
 	gz_strlcpy(r->name, store_col_text(st, 3), sizeof r->name);
 	gz_strlcpy(r->gender, store_col_text(st, 4), sizeof r->gender);
 	gz_strlcpy(r->birth_date, store_col_text(st, 5), sizeof r->birth_date);
-	col_open(st, 6, r->id_number, sizeof r->id_number);
-	col_open(st, 7, r->phone, sizeof r->phone);
+	store_col_sealed(st, 6, r->id_number, sizeof r->id_number);
+	store_col_sealed(st, 7, r->phone, sizeof r->phone);
 	gz_strlcpy(r->ethnicity, store_col_text(st, 8), sizeof r->ethnicity);
 	gz_strlcpy(r->hukou, store_col_text(st, 9), sizeof r->hukou);
 	gz_strlcpy(r->political, store_col_text(st, 10), sizeof r->political);
@@ -636,15 +563,15 @@ static gz_err resident_validate(const reg_resident_in *in, const reg_resident *o
 	gz_err rc;
 	if (in->arrival && strcmp(in->arrival, "registered") && strcmp(in->arrival, "birth") && strcmp(in->arrival, "move_in"))
 		return gz_fail(e, GZ_E_INVALID_VALUE, "arrival", "arrival must be registered, birth or move_in");
-	if (in->name && (rc = text_ok("name", in->name, 1, REG_NAME_MAX, e)))
+	if (in->name && (rc = gz_text_check("name", in->name, 1, REG_NAME_MAX, e)))
 		return rc;
 	if (in->gender && strcmp(in->gender, "male") && strcmp(in->gender, "female"))
 		return gz_fail(e, GZ_E_INVALID_VALUE, "gender", "gender must be \"male\" or \"female\"");
 	if (in->birth_date && !ids_date_ok(in->birth_date))
 		return gz_fail(e, GZ_E_INVALID_VALUE, "birth_date", "birth date must be a real date YYYY-MM-DD, not in the future");
-	if (in->ethnicity && (rc = text_ok("ethnicity", in->ethnicity, 0, 20, e)))
+	if (in->ethnicity && (rc = gz_text_check("ethnicity", in->ethnicity, 0, 20, e)))
 		return rc;
-	if (in->political && (rc = text_ok("political", in->political, 0, 20, e)))
+	if (in->political && (rc = gz_text_check("political", in->political, 0, 20, e)))
 		return rc;
 	if (in->hukou && *in->hukou && strcmp(in->hukou, "local") && strcmp(in->hukou, "nonlocal"))
 		return gz_fail(e, GZ_E_INVALID_VALUE, "hukou", "hukou must be \"local\" or \"nonlocal\"");
@@ -655,7 +582,7 @@ static gz_err resident_validate(const reg_resident_in *in, const reg_resident *o
 		if (!ok)
 			return gz_fail(e, GZ_E_INVALID_VALUE, "relation", "relation \"%.40s\" is not one of the listed relations", in->relation);
 	}
-	if (in->phone && *in->phone && (rc = phone_ok(in->phone, last4, e)))
+	if (in->phone && *in->phone && (rc = ids_phone_check("phone", in->phone, last4, e)))
 		return rc;
 	const char *id = in->id_number ? in->id_number : (old ? old->id_number : NULL);
 	cz->norm[0] = '\0';
@@ -681,7 +608,7 @@ static gz_err tags_set(store *s, int64_t id, const reg_resident_in *in, gz_error
 	for (int i = 0; i < in->ntags; i++) {
 		sqlite3_stmt *chk = store_stmt(s, "SELECT 1 FROM care_tags WHERE tag = ?1");
 		sqlite3_bind_text(chk, 1, in->tags[i], -1, SQLITE_TRANSIENT);
-		if (!step_int(chk))
+		if (!store_step_int(chk))
 			return gz_fail(e, GZ_E_INVALID_VALUE, "tags", "care tag \"%.40s\" is not in the tag list", in->tags[i]);
 		st = store_stmt(s, "INSERT OR IGNORE INTO resident_tags(resident_id, tag) VALUES(?1, ?2)");
 		sqlite3_bind_int64(st, 1, id);
@@ -728,7 +655,7 @@ static gz_err registry_resident_insert_at(store *s, const gz_user *u, const reg_
 	if (checked) {
 		cz = *checked;
 		if (in->phone && *in->phone)
-			phone_ok(in->phone, last4, NULL);
+			ids_phone_check("phone", in->phone, last4, NULL);
 	} else if ((rc = resident_validate(in, NULL, &cz, last4, e))) {
 		return rc;
 	}
@@ -740,13 +667,13 @@ static gz_err registry_resident_insert_at(store *s, const gz_user *u, const reg_
 	sqlite3_bind_text(st, 3, in->name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, in->gender, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 5, in->birth_date, -1, SQLITE_TRANSIENT);
-	bind_sealed(st, 6, cz.norm);
+	store_bind_sealed(st, 6, cz.norm);
 	if (cz.norm[0]) {
 		unsigned char hash[SECRET_HASH_LEN];
 		secret_hash(cz.norm, hash);
 		sqlite3_bind_blob(st, 7, hash, sizeof hash, SQLITE_TRANSIENT);
 	}
-	bind_sealed(st, 8, in->phone);
+	store_bind_sealed(st, 8, in->phone);
 	store_bind_text(st, 9, last4[0] ? last4 : NULL);
 	sqlite3_bind_text(st, 10, in->ethnicity ? in->ethnicity : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 11, in->hukou ? in->hukou : "", -1, SQLITE_TRANSIENT);
@@ -794,7 +721,7 @@ int64_t registry_household_find(store *s, const char *pc, const char *address)
 		return 0;
 	sqlite3_bind_text(st, 1, pc, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, address, -1, SQLITE_TRANSIENT);
-	return step_int(st);
+	return store_step_int(st);
 }
 
 gz_err registry_resident_check(store *s, const gz_user *u, const reg_resident_in *in, const char *pc,
@@ -802,7 +729,7 @@ gz_err registry_resident_check(store *s, const gz_user *u, const reg_resident_in
 {
 	gz_err rc;
 	idn[0] = '\0';
-	if ((rc = household_place_ok(s, u, pc, e)) || (rc = text_ok("address", address, 1, REG_ADDR_MAX, e)))
+	if ((rc = household_place_ok(s, u, pc, e)) || (rc = gz_text_check("address", address, 1, REG_ADDR_MAX, e)))
 		return rc;
 	ids_citizen cz;
 	char last4[5] = "";
@@ -811,7 +738,7 @@ gz_err registry_resident_check(store *s, const gz_user *u, const reg_resident_in
 	for (int i = 0; in->has_tags && i < in->ntags; i++) {
 		sqlite3_stmt *chk = store_stmt(s, "SELECT 1 FROM care_tags WHERE tag = ?1");
 		sqlite3_bind_text(chk, 1, in->tags[i], -1, SQLITE_TRANSIENT);
-		if (!step_int(chk))
+		if (!store_step_int(chk))
 			return gz_fail(e, GZ_E_INVALID_VALUE, "tags", "care tag \"%.40s\" is not in the tag list", in->tags[i]);
 	}
 	if (cz.norm[0]) {
@@ -819,7 +746,7 @@ gz_err registry_resident_check(store *s, const gz_user *u, const reg_resident_in
 		secret_hash(cz.norm, hash);
 		sqlite3_stmt *st = store_stmt(s, "SELECT 1 FROM residents WHERE id_hash = ?1");
 		sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-		if (step_int(st))
+		if (store_step_int(st))
 			return gz_fail(e, GZ_E_CONFLICT, "id_number", "a resident with this citizen id number is already registered");
 		memcpy(idn, cz.norm, 19);
 	}
@@ -874,14 +801,14 @@ gz_err registry_resident_update(store *s, const gz_user *u, int64_t id, const re
 	store_bind_text(st, 3, in->gender);
 	store_bind_text(st, 4, in->birth_date);
 	sqlite3_bind_int(st, 5, in->id_number != NULL);
-	bind_sealed(st, 6, in->id_number ? cz.norm : NULL);
+	store_bind_sealed(st, 6, in->id_number ? cz.norm : NULL);
 	if (in->id_number && cz.norm[0]) {
 		unsigned char hash[SECRET_HASH_LEN];
 		secret_hash(cz.norm, hash);
 		sqlite3_bind_blob(st, 7, hash, sizeof hash, SQLITE_TRANSIENT);
 	}
 	sqlite3_bind_int(st, 8, in->phone != NULL);
-	bind_sealed(st, 9, in->phone);
+	store_bind_sealed(st, 9, in->phone);
 	store_bind_text(st, 10, last4[0] ? last4 : NULL);
 	store_bind_text(st, 11, in->ethnicity);
 	store_bind_text(st, 12, in->hukou);
@@ -950,7 +877,7 @@ gz_err registry_tags(store *s, const gz_range *range, reg_tag_visit fn, void *ct
 gz_err registry_tag_add(store *s, const gz_user *u, const char *tag, gz_error *e)
 {
 	(void)u;
-	gz_err rc = text_ok("tag", tag, 1, REG_TAG_MAX, e);
+	gz_err rc = gz_text_check("tag", tag, 1, REG_TAG_MAX, e);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO care_tags(tag, sort) VALUES(?1, (SELECT coalesce(max(sort), 0) + 1 FROM care_tags))");
@@ -1191,7 +1118,7 @@ gz_err registry_visit_add(store *s, const gz_user *u, int64_t household_id, cons
 	}
 	if (!ids_date_ok(visited_on))
 		return gz_fail(e, GZ_E_INVALID_VALUE, "visited_on", "visit date must be a real date YYYY-MM-DD, not in the future");
-	if ((rc = text_ok("findings", findings, 1, REG_FINDINGS_MAX, e)))
+	if ((rc = gz_text_check("findings", findings, 1, REG_FINDINGS_MAX, e)))
 		return rc;
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO visits(household_id, place_code, visited_on, visitor_id, visitor, findings,"
 					 " follow_up, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -1334,7 +1261,7 @@ gz_err registry_resident_event(store *s, const gz_user *u, int64_t id, const cha
 		return gz_fail(e, GZ_E_INVALID_VALUE, "date", "date must be a real date YYYY-MM-DD, not in the future");
 	if (strcmp(date, r.birth_date) < 0)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "date", "date is before the resident's birth");
-	if (note && (rc = text_ok("note", note, 0, 200, e)))
+	if (note && (rc = gz_text_check("note", note, 0, 200, e)))
 		return rc;
 	char detail[1200];
 	json_t *d = json_pack("{ss ss}", "date", date, "note", note ? note : "");
@@ -1440,7 +1367,7 @@ gz_err registry_building_move(store *s, const gz_user *u, const char *code, cons
 
 gz_err registry_visit_resolve(store *s, const gz_user *u, int64_t id, const char *resolution, reg_visit *out, gz_error *e)
 {
-	gz_err rc = text_ok("resolution", resolution, 1, REG_NOTE_MAX, e);
+	gz_err rc = gz_text_check("resolution", resolution, 1, REG_NOTE_MAX, e);
 	if (rc)
 		return rc;
 	gz_range all;

@@ -82,30 +82,6 @@ static json_t *resident_json(http_req *r, const reg_resident *x)
 
 /* --- shared request helpers ----------------------------------------------------------- */
 
-static gz_err id_param(http_req *r, int64_t *out)
-{
-	const char *p = r->param[0];
-	size_t n = strlen(p);
-	if (!gz_all_digits(p, n) || n > 15)
-		return http_fail(r, GZ_E_NOT_FOUND, "id", "record \"%.20s\" not found", p);
-	*out = strtoll(p, NULL, 10);
-	return GZ_OK;
-}
-
-static gz_err list_args(http_req *r, gz_range *range, int *limit, const char **cursor)
-{
-	const char *under;
-	gz_err rc;
-	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)) || (rc = http_query_limit(r, limit)) ||
-	    (rc = http_query(r, "cursor", 20, cursor)))
-		return rc;
-	if (under && *under && places_level_of(under) == PL_NONE)
-		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
-	if (*cursor && !gz_all_digits(*cursor, strlen(*cursor)))
-		return http_fail(r, GZ_E_INVALID_VALUE, "cursor", "cursor \"%s\" is not valid", *cursor);
-	return http_scope_range(r, under, range);
-}
-
 /* A resident account reads its own household only. 0 for every other role; a resident
  * account not linked to a household is refused. */
 static gz_err own_household(http_req *r, int64_t *out)
@@ -140,7 +116,7 @@ static gz_err list_units(http_req *r, int level)
 	gz_range range;
 	int limit;
 	const char *cursor;
-	gz_err rc = list_args(r, &range, &limit, &cursor);
+	gz_err rc = http_list_args(r, &range, &limit, &cursor);
 	if (rc)
 		return rc;
 	struct unit_list l = {json_array(), level == PL_BUILDING, ""};
@@ -272,7 +248,7 @@ static gz_err households_list(http_req *r)
 	const char *cursor, *q;
 	gz_err rc;
 	int64_t own;
-	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "q", 50, &q)) || (rc = own_household(r, &own)))
+	if ((rc = http_list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "q", 50, &q)) || (rc = own_household(r, &own)))
 		return rc;
 	struct hh_list l = {r, json_array(), 0};
 	bool more;
@@ -323,7 +299,7 @@ static gz_err household_show(http_req *r)
 {
 	int64_t id, own;
 	gz_err rc;
-	if ((rc = id_param(r, &id)) || (rc = own_household(r, &own)))
+	if ((rc = http_param_id(r, 0, &id)) || (rc = own_household(r, &own)))
 		return rc;
 	if (own && id != own)
 		return http_fail(r, GZ_E_NOT_FOUND, "id", "household %lld not found", (long long)id);
@@ -393,7 +369,7 @@ static gz_err household_update(http_req *r)
 {
 	int64_t id;
 	gz_err rc;
-	if ((rc = id_param(r, &id)) || (rc = http_body_check(r, household_patch_fields)))
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, household_patch_fields)))
 		return rc;
 	json_t *head = json_object_get(r->body, "head_id");
 	int64_t head_id = head && json_is_integer(head) ? json_integer_value(head) : 0;
@@ -418,7 +394,7 @@ static gz_err residents_list(http_req *r)
 	const char *cursor;
 	reg_resident_filter f = {0};
 	gz_err rc;
-	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "q", REG_NAME_MAX, &f.q)) ||
+	if ((rc = http_list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "q", REG_NAME_MAX, &f.q)) ||
 	    (rc = http_query(r, "phone4", 4, &f.phone4)) || (rc = http_query(r, "id_number", 18, &f.id_number)) ||
 	    (rc = http_query(r, "tag", REG_TAG_MAX, &f.tag)) || (rc = http_query(r, "status", 12, &f.status)))
 		return rc;
@@ -441,7 +417,7 @@ static gz_err resident_show(http_req *r)
 {
 	int64_t id, own;
 	gz_err rc;
-	if ((rc = id_param(r, &id)) || (rc = own_household(r, &own)))
+	if ((rc = http_param_id(r, 0, &id)) || (rc = own_household(r, &own)))
 		return rc;
 	gz_range range;
 	scope_range_of(r->user->scope, &range);
@@ -527,7 +503,7 @@ static gz_err resident_update(http_req *r)
 	int64_t id;
 	reg_resident_in in;
 	gz_err rc;
-	if ((rc = id_param(r, &id)) || (rc = resident_in(r, &in)))
+	if ((rc = http_param_id(r, 0, &id)) || (rc = resident_in(r, &in)))
 		return rc;
 	if (in.household_id)
 		return http_fail(r, GZ_E_INVALID_VALUE, "household_id", "moving a resident to another household is a transfer event, not an edit");
@@ -555,7 +531,7 @@ static gz_err resident_event(http_req *r)
 {
 	int64_t id;
 	gz_err rc;
-	if ((rc = id_param(r, &id)) || (rc = http_body_check(r, event_fields)))
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, event_fields)))
 		return rc;
 	json_t *to = json_object_get(r->body, "to_household_id");
 	reg_resident x;
@@ -660,7 +636,7 @@ static gz_err roles_list(http_req *r)
 	gz_range range;
 	int limit;
 	gz_err rc;
-	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "history", 5, &history)))
+	if ((rc = http_list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "history", 5, &history)))
 		return rc;
 	struct role_list l = {r, json_array(), 0};
 	bool more;
@@ -702,7 +678,7 @@ static gz_err role_assign(http_req *r)
 static gz_err role_end(http_req *r)
 {
 	int64_t id;
-	gz_err rc = id_param(r, &id);
+	gz_err rc = http_param_id(r, 0, &id);
 	if (rc)
 		return rc;
 	reg_grid_role x;
@@ -738,7 +714,7 @@ static gz_err visit_resolve(http_req *r)
 {
 	int64_t id;
 	gz_err rc;
-	if ((rc = id_param(r, &id)) || (rc = http_body_check(r, resolve_fields)))
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, resolve_fields)))
 		return rc;
 	reg_visit v;
 	if ((rc = registry_visit_resolve(r->store, r->user, id, http_body_str(r, "resolution"), &v, &r->err)))
@@ -769,7 +745,7 @@ static gz_err visits_list(http_req *r)
 	int limit;
 	const char *cursor, *hid, *follow;
 	gz_err rc;
-	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "household_id", 15, &hid)) ||
+	if ((rc = http_list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "household_id", 15, &hid)) ||
 	    (rc = http_query(r, "follow_up", 5, &follow)))
 		return rc;
 	if (hid && !gz_all_digits(hid, strlen(hid)))
@@ -843,7 +819,7 @@ static gz_err visits_overdue(http_req *r)
 	int limit;
 	const char *cursor, *days_s;
 	gz_err rc;
-	if ((rc = list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "days", 5, &days_s)))
+	if ((rc = http_list_args(r, &range, &limit, &cursor)) || (rc = http_query(r, "days", 5, &days_s)))
 		return rc;
 	int days = 30;
 	if (days_s) {
@@ -864,39 +840,14 @@ static gz_err visits_overdue(http_req *r)
 
 /* --- spreadsheets ------------------------------------------------------------------------ */
 
-static gz_err format_arg(http_req *r, bool *xlsx)
-{
-	const char *f;
-	gz_err rc = http_query(r, "format", 8, &f);
-	if (rc)
-		return rc;
-	if (f && strcmp(f, "xlsx") && strcmp(f, "csv"))
-		return http_fail(r, GZ_E_INVALID_VALUE, "format", "format must be xlsx or csv");
-	*xlsx = !f || !strcmp(f, "xlsx");
-	return GZ_OK;
-}
-
-static void file_reply(http_req *r, int fd, bool xlsx, const char *base)
-{
-	r->reply_fd = fd;
-	r->reply_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8";
-	/* RFC 6266: an ASCII fallback name and the Chinese one, percent-encoded as UTF-8. */
-	char enc[256] = "";
-	size_t k = 0;
-	for (const unsigned char *p = (const unsigned char *)base; *p && k + 4 < sizeof enc; p++)
-		k += (size_t)snprintf(enc + k, sizeof enc - k, "%%%02X", *p);
-	r->reply_name = arena_printf(r->a, "attachment; filename=\"residents.%s\"; filename*=UTF-8''%s.%s", xlsx ? "xlsx" : "csv",
-				     enc, xlsx ? "xlsx" : "csv");
-}
-
 static gz_err template_get(http_req *r)
 {
 	bool xlsx;
 	int fd;
 	gz_err rc;
-	if ((rc = format_arg(r, &xlsx)) || (rc = registry_template(xlsx, &fd, &r->err)))
+	if ((rc = http_format_arg(r, &xlsx)) || (rc = registry_template(xlsx, &fd, &r->err)))
 		return rc;
-	file_reply(r, fd, xlsx, "居民信息导入模板");
+	http_table_reply(r, fd, xlsx, "residents", "居民信息导入模板");
 	return GZ_OK;
 }
 
@@ -925,7 +876,7 @@ static gz_err export_get(http_req *r)
 	const char *under;
 	gz_range range;
 	gz_err rc;
-	if ((rc = format_arg(r, &xlsx)) || (rc = http_query(r, "under", GZ_CODE_MAX, &under)) ||
+	if ((rc = http_format_arg(r, &xlsx)) || (rc = http_query(r, "under", GZ_CODE_MAX, &under)) ||
 	    (rc = http_scope_range(r, under, &range)))
 		return rc;
 	int fd;
@@ -941,7 +892,7 @@ static gz_err export_get(http_req *r)
 	place p;
 	const char *name = *range.lo && places_get(r->store, range.lo, &p, NULL) == GZ_OK ? arena_printf(r->a, "%s居民名册", p.name)
 											    : "居民名册";
-	file_reply(r, fd, xlsx, name);
+	http_table_reply(r, fd, xlsx, "residents", name);
 	return GZ_OK;
 }
 
@@ -1015,4 +966,4 @@ static const http_route registry_routes[] = {
 	{0},
 };
 
-const gz_module registry_module = {"registry", registry_migrations, registry_routes};
+const gz_module registry_module = {"registry", registry_migrations, registry_routes, NULL};

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "core/ids.h"
 #include "core/secret.h"
+#include "core/sheet.h"
 #include "core/table.h"
 #include "core/util.h"
 #include "places/places.h"
@@ -29,120 +29,27 @@ const char *registry_column(int i)
 
 /* --- writing sheets ---------------------------------------------------------------------- */
 
-struct sheet_out {
-	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	lxw_format *head;
-	FILE *csv;
-	int row;
-};
-
-static gz_err out_open(struct sheet_out *o, const char *path, bool xlsx, gz_error *e)
+static gz_err register_open(gz_sheet **o, bool xlsx, gz_error *e)
 {
-	memset(o, 0, sizeof *o);
-	if (xlsx) {
-		/* Constant memory: each row goes to disk as it is written (MEASURED.md: 4 MB for 1M rows). */
-		lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
-		o->wb = workbook_new_opt(path, &opt);
-		if (!o->wb)
-			return gz_fail(e, GZ_E_IO, NULL, "cannot create the spreadsheet");
-		o->ws = workbook_add_worksheet(o->wb, "居民名册");
-		o->head = workbook_add_format(o->wb);
-		format_set_bold(o->head);
-		worksheet_set_column(o->ws, 0, REG_COLS - 1, 14, NULL);
-		worksheet_set_column(o->ws, C_ID, C_ID, 22, NULL);
-		worksheet_set_column(o->ws, C_ADDRESS, C_ADDRESS, 30, NULL);
-		worksheet_set_column(o->ws, C_PLACE, C_PLACE, 22, NULL);
-	} else {
-		o->csv = fopen(path, "w");
-		if (!o->csv)
-			return gz_fail(e, GZ_E_IO, NULL, "cannot create the file: %s", strerror(errno));
-		fputs("\xEF\xBB\xBF", o->csv); /* Excel opens UTF-8 CSV correctly only with a BOM */
+	static int widths[REG_COLS];
+	for (int i = 0; i < REG_COLS; i++)
+		widths[i] = i == C_ID || i == C_PLACE ? 22 : i == C_ADDRESS ? 30 : 14;
+	gz_err rc = sheet_open(o, xlsx, e);
+	if (!rc && sheet_add(*o, "居民名册", columns, REG_COLS, widths)) {
+		sheet_abort(*o);
+		rc = gz_fail(e, GZ_E_IO, NULL, "cannot create the spreadsheet");
 	}
-	return GZ_OK;
-}
-
-static void csv_cell_out(FILE *f, const char *s)
-{
-	bool quote = strpbrk(s, ",\"\r\n") != NULL || (*s == '0' && strlen(s) > 1);
-	if (!quote) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void out_row(struct sheet_out *o, const char *const *cells, bool header)
-{
-	for (int i = 0; i < REG_COLS; i++) {
-		if (o->ws) {
-			/* Every cell is text: ID numbers and phones must not become numbers. */
-			worksheet_write_string(o->ws, (lxw_row_t)o->row, (lxw_col_t)i, cells[i] ? cells[i] : "",
-					       header ? o->head : NULL);
-		} else {
-			if (i)
-				fputc(',', o->csv);
-			csv_cell_out(o->csv, cells[i] ? cells[i] : "");
-		}
-	}
-	if (o->csv)
-		fputs("\r\n", o->csv);
-	o->row++;
-}
-
-static gz_err out_close(struct sheet_out *o, gz_error *e)
-{
-	if (o->wb) {
-		lxw_error err = workbook_close(o->wb);
-		if (err != LXW_NO_ERROR)
-			return gz_fail(e, GZ_E_IO, NULL, "cannot write the spreadsheet: %s", lxw_strerror(err));
-	} else if (o->csv) {
-		if (fclose(o->csv) != 0)
-			return gz_fail(e, GZ_E_IO, NULL, "cannot write the file");
-	}
-	return GZ_OK;
-}
-
-/* A temporary file, already unlinked, opened for reading: the reply streams it. */
-static gz_err finish_tmp(const char *path, int *fd_out, gz_error *e)
-{
-	FILE *f = fopen(path, "rb");
-	unlink(path);
-	if (!f)
-		return gz_fail(e, GZ_E_IO, NULL, "cannot reopen the export");
-	*fd_out = dup(fileno(f));
-	fclose(f);
-	return *fd_out >= 0 ? GZ_OK : gz_fail(e, GZ_E_IO, NULL, "cannot reopen the export");
-}
-
-static gz_err tmp_path(char *out, size_t n, bool xlsx, gz_error *e)
-{
-	snprintf(out, n, "/tmp/gongzhi-export-XXXXXX");
-	int fd = mkstemp(out);
-	if (fd < 0)
-		return gz_fail(e, GZ_E_IO, NULL, "cannot create a temporary file");
-	close(fd);
-	unlink(out);
-	strncat(out, xlsx ? ".xlsx" : ".csv", n - strlen(out) - 1);
-	return GZ_OK;
+	return rc;
 }
 
 gz_err registry_template(bool xlsx, int *fd_out, gz_error *e)
 {
-	char path[64];
-	struct sheet_out o;
-	gz_err rc;
-	if ((rc = tmp_path(path, sizeof path, xlsx, e)) || (rc = out_open(&o, path, xlsx, e)))
+	gz_sheet *o;
+	gz_err rc = register_open(&o, xlsx, e);
+	if (rc)
 		return rc;
-	out_row(&o, columns, true);
-	if (o.wb) {
-		lxw_worksheet *help = workbook_add_worksheet(o.wb, "填写说明");
+	if (sheet_is_xlsx(o)) {
+		sheet_add(o, "填写说明", NULL, 1, NULL);
 		static const char *const notes[] = {
 			"每行一位居民；第一行的列名不要改动，列的顺序可以调整。",
 			"必填：姓名、性别（男/女）、出生日期（如 1980-05-06）、与户主关系、住址。",
@@ -152,33 +59,21 @@ gz_err registry_template(bool xlsx, int *fd_out, gz_error *e)
 			"网格或楼栋编码：留空时归入导入时选定的村（社区）。关爱标签可填多个，用顿号、逗号分隔。",
 		};
 		for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
-			worksheet_write_string(help, (lxw_row_t)i, 0, notes[i], NULL);
+			sheet_row(o, &notes[i], 1);
 	}
-	if ((rc = out_close(&o, e)))
-		return rc;
-	return finish_tmp(path, fd_out, e);
+	return sheet_finish(o, fd_out, e);
 }
 
 /* --- export ----------------------------------------------------------------------------- */
 
-struct export_ctx {
-	store *s;
-	struct sheet_out *o;
-	bool full_id, full_phone;
-	int64_t rows;
-	char address[REG_ADDR_MAX * 4 + 1];
-	int64_t household;
-};
 
 gz_err registry_export(store *s, const gz_user *u, const gz_range *range, bool xlsx, int *fd_out, int64_t *rows,
 		       gz_error *e)
 {
-	char path[64];
-	struct sheet_out o;
-	gz_err rc;
-	if ((rc = tmp_path(path, sizeof path, xlsx, e)) || (rc = out_open(&o, path, xlsx, e)))
+	gz_sheet *o;
+	gz_err rc = register_open(&o, xlsx, e);
+	if (rc)
 		return rc;
-	out_row(&o, columns, true);
 	bool full_id = registry_may_see_id(u->role), full_phone = registry_may_see_phone(u->role);
 	/* Residents in place order, so that a building's register reads household by household. */
 	sqlite3_stmt *st = store_stmt(s, "SELECT r.name, r.gender, r.birth_date, r.id_enc, r.phone_enc, r.ethnicity, r.hukou,"
@@ -189,8 +84,7 @@ gz_err registry_export(store *s, const gz_user *u, const gz_range *range, bool x
 					 " WHERE r.place_code >= ?1 AND r.place_code < ?2 AND r.status = 'present'"
 					 " ORDER BY r.place_code, r.household_id, r.id");
 	if (!st) {
-		out_close(&o, NULL);
-		unlink(path);
+		sheet_abort(o);
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read residents");
 	}
 	store_bind_range(st, 1, range);
@@ -225,15 +119,15 @@ gz_err registry_export(store *s, const gz_user *u, const gz_range *range, bool x
 			store_col_text(st, 10),
 			store_col_text(st, 12),
 		};
-		out_row(&o, cells, false);
+		sheet_row(o, cells, REG_COLS);
 		(*rows)++;
 	}
 	sqlite3_reset(st);
-	if ((rc = out_close(&o, e)) || src != SQLITE_DONE) {
-		unlink(path);
-		return rc ? rc : store_fail(s, src, e, "exporting residents");
+	if (src != SQLITE_DONE) {
+		sheet_abort(o);
+		return store_fail(s, src, e, "exporting residents");
 	}
-	return finish_tmp(path, fd_out, e);
+	return sheet_finish(o, fd_out, e);
 }
 
 /* --- import ----------------------------------------------------------------------------- */

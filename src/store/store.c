@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/secret.h"
 #include "core/util.h"
 
 enum {
@@ -658,4 +659,36 @@ gz_err store_write_run(store *s, store_write_fn fn, void *ctx, gz_error *e)
 		pthread_cond_wait(&s->done_cv, &s->q_mu);
 	pthread_mutex_unlock(&s->q_mu);
 	return job.rc;
+}
+
+void store_bind_sealed(sqlite3_stmt *st, int idx, const char *plain)
+{
+	if (!plain || !*plain) {
+		sqlite3_bind_null(st, idx);
+		return;
+	}
+	size_t n = strlen(plain);
+	unsigned char box[256];
+	if (n + SECRET_OVERHEAD > sizeof box) {
+		sqlite3_bind_null(st, idx);
+		return;
+	}
+	size_t len = secret_seal(plain, n, box);
+	sqlite3_bind_blob(st, idx, box, (int)len, SQLITE_TRANSIENT);
+}
+
+void store_col_sealed(sqlite3_stmt *st, int col, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
+		return;
+	if (!secret_open(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col), out, n))
+		gz_strlcpy(out, "?", n); /* wrong key: never a crash, never garbage */
+}
+
+int64_t store_step_int(sqlite3_stmt *st)
+{
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return v;
 }

@@ -58,6 +58,12 @@ gz_err store_page(store *s, sqlite3_stmt *st, size_t size, int limit,
 int store_bind_range(sqlite3_stmt *st, int lo_idx, const gz_range *r);
 /* Bind text that may be NULL. */
 int store_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* Bind personal data sealed with core/secret (NULL when plain is NULL or empty). */
+void store_bind_sealed(sqlite3_stmt *st, int idx, const char *plain);
+/* Open a sealed column into out ("" for NULL; "?" when it does not open under this key). */
+void store_col_sealed(sqlite3_stmt *st, int col, char *out, size_t n);
+/* Step a one-integer query and reset it: the value, or 0 when there is no row. */
+int64_t store_step_int(sqlite3_stmt *st);
 /* Column text as a C string ("" for NULL). The pointer lives until the next step/reset. */
 const char *store_col_text(sqlite3_stmt *st, int col);
 

@@ -37,6 +37,11 @@ before(async () => {
   ids.resident = (await c('POST', '/residents', { household_id: ids.household, name: '路由人', gender: 'male', birth_date: '1990-01-01', relation: '户主' })).body.id;
   ids.role = (await c('POST', '/grid-roles', { place_code: ids.grid, role: 'member', resident_id: ids.resident })).body.id;
   ids.visit = (await c('POST', '/visits', { household_id: ids.household, visited_on: '2025-01-01', findings: '正常', follow_up: true })).body.id;
+  ids.case = (await c('POST', '/cases', { place_code: ids.grid, channel: 'grid_visit', title: '路由诉求', content: '路由' })).body;
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+  ids.file = (await api(srv.base, 'POST', `/api/v1/cases/${ids.case.id}/files`, { token: tok.cadre, raw: png, headers: { 'content-type': 'image/png' } })).body.id;
+  ids.department = (await api(srv.base, 'POST', '/api/v1/departments', { token: tok.admin, body: { place_code: '422802', name: '路由部门' } })).body.id;
+  ids.resource = (await c('POST', '/case-resources', { place_code: VILLAGE, name: '路由志愿队', category: 'volunteers' })).body.id;
   srv.cli(['user', 'add', 'r-grid', '--role', 'grid_worker', '--scope', ids.grid, '--password-stdin'], 'route-pass-1\n');
   tok.grid_worker = await login(srv.base, 'r-grid', 'route-pass-1');
 });
@@ -50,7 +55,13 @@ function fill(pattern) {
     .replace('/households/{id}', `/households/${ids.household}`)
     .replace('/residents/{id}', `/residents/${ids.resident}`)
     .replace('/grid-roles/{id}', `/grid-roles/${ids.role}`)
-    .replace('/visits/{id}', `/visits/${ids.visit}`);
+    .replace('/visits/{id}', `/visits/${ids.visit}`)
+    .replace('/cases/{id}', `/cases/${ids.case.id}`)
+    .replace('/cases/{tracking}', `/cases/${ids.case.tracking_code}`)
+    .replace('/files/{file}', `/files/${ids.file}`)
+    .replace('/case-settings/{code}', `/case-settings/${VILLAGE}`)
+    .replace('/departments/{id}', `/departments/${ids.department}`)
+    .replace('/case-resources/{id}', `/case-resources/${ids.resource}`);
 }
 
 function isErrorShape(r) {
@@ -82,7 +93,7 @@ test('every route × every role: 403 outside the route\'s roles, never a 500, al
       assert.ok(res.status < 500, where);
       if (!r.roles.includes(role)) assert.equal(res.status, 403, where);
       if (res.status >= 400) assert.ok(isErrorShape(res), where);
-      else assert.ok(res.body !== null || (res.headers.get('content-type') || '').includes('spreadsheet') || (res.headers.get('content-type') || '').includes('csv'), where);
+      else assert.ok(res.body !== null || /spreadsheet|csv|image\//.test(res.headers.get('content-type') || ''), where);
     }
   }
   console.log(`# routes × roles: ${calls} calls over ${routes.length} routes and ${ROLES.length} roles`);
