@@ -460,44 +460,41 @@ static gz_err commit_change(store *s, const case_rec *before, case_rec *c, int64
 
 /* --- intake ------------------------------------------------------------------------------- */
 
-/* Split text for the single-character index: a CJK (or other non-ASCII) character is a token;
- * a run of ASCII letters and digits is one; everything else separates. */
-char *cases_search_text(const char *s)
+/* Split text for the single-character index: every character a token (CJK, and ASCII letters
+ * and digits too, so 301 finds 1301 and Fi finds WiFi); punctuation and spaces separate. In the
+ * index a separator is itself a token ("zz", which no single character produces), so a phrase
+ * never matches across a comma or from the title into the content. */
+char *cases_search_text(const char *s, bool index)
 {
 	size_t n = strlen(s);
-	char *out = malloc(n * 2 + 2), *o = out;
+	char *out = malloc(n * 3 + 4), *o = out;
 	if (!out)
 		return NULL;
 	const unsigned char *p = (const unsigned char *)s;
-	bool word = false;
+	bool sep = false; /* a separator is pending */
 	while (*p) {
-		if (*p < 0x80) {
-			bool alnum = (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z');
-			if (alnum) {
-				*o++ = (char)*p;
-				word = true;
-			} else if (word) {
-				*o++ = ' ';
-				word = false;
-			}
-			p++;
+		int len = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+		bool token;
+		if (*p < 0x80)
+			token = (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z');
+		else /* CJK punctuation (、。「」，！？ …) and general punctuation separate like ASCII's */
+			token = !((p[0] == 0xe3 && p[1] == 0x80) || (p[0] == 0xef && (p[1] == 0xbc || p[1] == 0xbd) &&
+								       !(p[1] == 0xbc && p[2] >= 0x90 && p[2] <= 0x99)) ||
+				  (p[0] == 0xe2 && p[1] == 0x80));
+		if (!token) {
+			sep = o != out;
+			for (int i = 0; i < len && *p; i++)
+				p++;
 			continue;
 		}
-		if (word) {
-			*o++ = ' ';
-			word = false;
+		if (sep && index) {
+			memcpy(o, "zz ", 3);
+			o += 3;
 		}
-		int len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
-		/* Punctuation of the CJK blocks (、。「」，！？ and the like) separates like ASCII. */
-		bool punct = (p[0] == 0xe3 && p[1] == 0x80) || (p[0] == 0xef && (p[1] == 0xbc || p[1] == 0xbd)) ||
-			     (p[0] == 0xe2 && p[1] == 0x80);
+		sep = false;
 		for (int i = 0; i < len && *p; i++)
-			if (!punct)
-				*o++ = (char)*p++;
-			else
-				p++;
-		if (!punct)
-			*o++ = ' ';
+			*o++ = (char)*p++;
+		*o++ = ' ';
 	}
 	*o = '\0';
 	return out;
@@ -643,7 +640,7 @@ gz_err cases_create(store *s, const gz_user *u, const case_new *in, int64_t now,
 		memcpy(joined, in->title, tl);
 		joined[tl] = '\n';
 		memcpy(joined + tl + 1, in->content, cl + 1);
-		text = cases_search_text(joined);
+		text = cases_search_text(joined, true);
 		free(joined);
 	}
 	if (!text)
@@ -708,7 +705,7 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 	char *match = NULL;
 	if (f->q && *f->q) {
 		/* One phrase of single characters: 低保 → "低 保"; quotes inside are doubled. */
-		char *split = cases_search_text(f->q);
+		char *split = cases_search_text(f->q, false);
 		if (!split)
 			return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
 		size_t n = strlen(split);
@@ -803,8 +800,9 @@ static const struct rule {
 
 /* Who may resolve a case of each kind, and how. */
 static const char *const resolve_major[] = {"department", "upper", NULL};
-static const char *const resolve_minor[] = {"community", "volunteers", "resources", "upper", "mediation", NULL};
-static const char *const resolve_private[] = {"resident", "market", "mediation", NULL};
+static const char *const resolve_minor[] = {"community", "volunteers", "resources", "upper", NULL};
+static const char *const resolve_private[] = {"resident", "market", NULL};
+static const char *const resolve_dispute[] = {"mediation", NULL};
 
 static const struct rule *rule_of(const char *action)
 {
@@ -886,20 +884,19 @@ static gz_err act_apply(store *s, const case_rec *before, case_rec *c, const cas
 		if (!c->feedback_at)
 			c->feedback_at = now;
 	} else if (!strcmp(act, "resolve")) {
-		const char *const *allowed = !strcmp(c->kind, "major")	 ? resolve_major
+		/* A dispute, whatever its kind, ends in mediation with its mediator and outcome. */
+		bool dispute = !strcmp(c->type, "dispute");
+		const char *const *allowed = dispute			 ? resolve_dispute
+					     : !strcmp(c->kind, "major") ? resolve_major
 					     : !strcmp(c->kind, "minor") ? resolve_minor
 									 : resolve_private;
 		if (case_word(case_resolutions, a->resolution) < 0)
 			return gz_fail(e, GZ_E_INVALID_VALUE, "resolution", "say who resolved it (resolution)");
 		if (case_word(allowed, a->resolution) < 0)
-			return gz_fail(e, GZ_E_INVALID_VALUE, "resolution", "%s is not resolved by \"%s\"", kind_label(c->kind),
-				       a->resolution);
-		if (!strcmp(c->type, "dispute") || !strcmp(a->resolution, "mediation")) {
+			return gz_fail(e, GZ_E_INVALID_VALUE, "resolution", "%s is not resolved by \"%s\"",
+				       dispute ? "a dispute (矛盾纠纷)" : kind_label(c->kind), a->resolution);
+		if (dispute) {
 			gz_err rc;
-			if (strcmp(a->resolution, "mediation") && !strcmp(c->type, "dispute"))
-				return gz_fail(e, GZ_E_INVALID_VALUE, "resolution", "a dispute is resolved by mediation");
-			if (strcmp(c->type, "dispute"))
-				return gz_fail(e, GZ_E_INVALID_VALUE, "resolution", "only a dispute is resolved by mediation");
 			if ((rc = gz_text_check("mediator", a->mediator ? a->mediator : "", 1, CASE_NAME_MAX, e)))
 				return rc;
 			if (!a->outcome || (strcmp(a->outcome, "agreement") && strcmp(a->outcome, "no_agreement")))

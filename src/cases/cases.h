@@ -241,8 +241,9 @@ gz_err cases_figures(store *s, const gz_range *range, const char *from, const ch
 		     case_figures *out, gz_error *e);
 void case_figures_free(case_figures *f);
 
-/* Split text for the single-character full-text index: every CJK character a token, runs of
- * ASCII letters and digits one token (exposed for tests). Returns malloc'd text. */
-char *cases_search_text(const char *s);
+/* Split text for the single-character full-text index: every character a token; punctuation
+ * and spaces separate (index: as a separator token, so phrases do not match across them).
+ * Exposed for tests. Returns malloc'd text. */
+char *cases_search_text(const char *s, bool index);
 
 #endif

@@ -95,11 +95,18 @@ static json_t *events_json(store *s, int64_t case_id, bool public_view)
 	if (cases_events(s, case_id, public_view, &ev, &n, NULL))
 		return a;
 	for (int i = 0; i < n; i++) {
-		json_t *x = json_pack("{so ss ss ss}", "at", when(ev[i].at), "action", ev[i].action, "note",
-				      ev[i].note ? ev[i].note : "", "detail", ev[i].detail);
-		json_object_set_new(x, "from", word_or_null(ev[i].from));
-		json_object_set_new(x, "to", word_or_null(ev[i].to));
-		if (!public_view) {
+		json_t *x = json_pack("{so ss ss}", "at", when(ev[i].at), "action", ev[i].action, "note",
+				      ev[i].note ? ev[i].note : "");
+		if (public_view) {
+			/* What it set, as the reporter may know it: the kind without the department's id. */
+			char *colon = strchr(ev[i].detail, ':');
+			if (colon && !strcmp(ev[i].action, "triage"))
+				*colon = '\0';
+			json_object_set_new(x, "detail", json_string(ev[i].detail));
+		} else {
+			json_object_set_new(x, "detail", json_string(ev[i].detail));
+			json_object_set_new(x, "from", word_or_null(ev[i].from));
+			json_object_set_new(x, "to", word_or_null(ev[i].to));
 			json_object_set_new(x, "id", json_integer(ev[i].id));
 			json_object_set_new(x, "actor", json_string(ev[i].actor));
 		}

@@ -137,11 +137,11 @@ char *qr_svg_poster(const char *text, const char *title, const char *subtitle, c
 		   "<rect x=\"8\" y=\"8\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.5\"/>\n"
 		   "<g font-family=\"'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif\" text-anchor=\"middle\">\n",
 		   W, H, W, H, W - 16, H - 16);
-	rc |= buf_printf(&b, "<text x=\"%g\" y=\"40\" font-size=\"14\" font-weight=\"bold\" fill=\"#c0392b\">", W / 2);
+	rc |= buf_printf(&b, "<text x=\"%g\" y=\"40\" font-size=\"11\" font-weight=\"bold\" fill=\"#c0392b\">", W / 2);
 	rc |= xml_text(&b, title);
 	rc |= buf_printf(&b, "</text>\n<text x=\"%g\" y=\"60\" font-size=\"9\" fill=\"#333\">", W / 2);
 	rc |= xml_text(&b, subtitle);
-	rc |= buf_printf(&b, "</text>\n<text x=\"%g\" y=\"%g\" font-size=\"7\" fill=\"#333\">", W / 2, y0 + side + 18);
+	rc |= buf_printf(&b, "</text>\n<text x=\"%g\" y=\"%g\" font-size=\"5.5\" fill=\"#333\">", W / 2, y0 + side + 18);
 	rc |= xml_text(&b, caption);
 	rc |= buf_printf(&b, "</text>\n<text x=\"%g\" y=\"%g\" font-size=\"4\" fill=\"#888\">", W / 2, y0 + side + 30);
 	rc |= xml_text(&b, text);

@@ -2,6 +2,7 @@
  * flags, error rendering, static files of the console. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
@@ -49,6 +50,12 @@ struct conn_ctx {
 	gz_err route_err;
 	const char *params[HTTP_MAX_PARAMS];
 	bool too_large, responded;
+	/* A write waiting for its commit: the connection is suspended meanwhile. */
+	struct MHD_Connection *conn;
+	http_req req;
+	bool pending;
+	_Atomic bool write_done;
+	gz_err write_rc;
 };
 
 /* One spare arena per worker thread: a connection is served by one pool thread, so the
@@ -368,7 +375,9 @@ static gz_err write_job(store *s, void *ctx, gz_error *e)
 	return rc;
 }
 
-static gz_err run_route(http_req *r, struct conn_ctx *cx)
+/* Everything of a route up to its handler; a write route's handler is left to the group writer
+ * (*write set). */
+static gz_err run_route(http_req *r, struct conn_ctx *cx, bool *write)
 {
 	const http_route *rt = r->route;
 	gz_err rc;
@@ -405,7 +414,8 @@ static gz_err run_route(http_req *r, struct conn_ctx *cx)
 			rc = http_fail(r, GZ_E_INTERNAL, NULL, "%s built no reply", rt->pattern);
 		return rc;
 	}
-	return store_write_run(r->store, write_job, r, &r->err);
+	*write = true;
+	return GZ_OK;
 }
 
 /* A file reply (exports): streamed from the descriptor, which libmicrohttpd closes. */
@@ -433,40 +443,72 @@ static enum MHD_Result send_file(struct MHD_Connection *c, http_req *r)
 	return ret;
 }
 
-static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *c, struct conn_ctx *cx, const char *url)
+/* The reply to a request whose route ran (or failed) with rc. */
+static enum MHD_Result finish(http_server *srv, struct MHD_Connection *c, struct conn_ctx *cx, gz_err rc, const char *url)
 {
-	http_req r = {.a = cx->a, .store = srv->s, .cfg = &srv->cfg, .conn = c, .path = url,
-		      .method = cx->method, .status = 200, .route = cx->route};
-	memcpy(r.param, cx->params, sizeof r.param);
-	gz_err rc;
-	if (cx->route_err)
-		rc = http_fail(&r, cx->route_err, NULL, cx->route_err == GZ_E_METHOD ? "method not allowed on \"%.80s\""
-										    : "no route \"%.80s\"", url);
-	else
-		rc = run_route(&r, cx);
+	http_req *r = &cx->req;
 	store_read_end(srv->s);
 	store_reset_all(srv->s);
 	if (store_in_write(srv->s)) /* a handler that returned inside its own transaction */
 		store_write_rollback(srv->s);
 	enum MHD_Result ret;
-	if (!rc && r.reply_fd > 0) {
-		ret = send_file(c, &r);
+	if (!rc && r->reply_fd > 0) {
+		ret = send_file(c, r);
 	} else if (rc) {
-		if (r.reply_fd > 0)
-			close(r.reply_fd);
+		if (r->reply_fd > 0)
+			close(r->reply_fd);
 		if (gz_err_status(rc) >= 500)
-			gz_log(GZ_LOG_ERROR, "%s %s: %s", r.route ? r.route->pattern : "-", url, r.err.message);
-		ret = send_error(c, cx->a, rc, &r.err, r.headers);
+			gz_log(GZ_LOG_ERROR, "%s %s: %s", r->route ? r->route->pattern : "-", url, r->err.message);
+		ret = send_error(c, cx->a, rc, &r->err, r->headers);
 	} else {
-		json_t *reply = r.reply ? r.reply : json_object();
-		ret = send_json(c, cx->a, r.status, reply, r.headers);
-		if (!r.reply)
+		json_t *reply = r->reply ? r->reply : json_object();
+		ret = send_json(c, cx->a, r->status, reply, r->headers);
+		if (!r->reply)
 			json_decref(reply);
 	}
-	json_decref(r.reply);
-	json_decref(r.body);
-	json_decref(r.audit_detail);
+	json_decref(r->reply);
+	json_decref(r->body);
+	json_decref(r->audit_detail);
+	r->reply = r->body = r->audit_detail = NULL;
 	return ret;
+}
+
+/* Called on the writer thread once the write committed (or failed): wake the connection, whose
+ * next call of on_request sends the reply. */
+static void write_done(void *ctx, gz_err rc)
+{
+	struct conn_ctx *cx = ctx;
+	cx->write_rc = rc;
+	cx->write_done = true;
+	MHD_resume_connection(cx->conn);
+}
+
+static enum MHD_Result dispatch(http_server *srv, struct MHD_Connection *c, struct conn_ctx *cx, const char *url)
+{
+	http_req *r = &cx->req;
+	*r = (http_req){.a = cx->a, .store = srv->s, .cfg = &srv->cfg, .conn = c, .path = url,
+			.method = cx->method, .status = 200, .route = cx->route};
+	memcpy(r->param, cx->params, sizeof r->param);
+	gz_err rc;
+	bool write = false;
+	if (cx->route_err)
+		rc = http_fail(r, cx->route_err, NULL, cx->route_err == GZ_E_METHOD ? "method not allowed on \"%.80s\""
+										     : "no route \"%.80s\"", url);
+	else
+		rc = run_route(r, cx, &write);
+	if (rc || !write)
+		return finish(srv, c, cx, rc, url);
+	/* A write: queue it for the group writer and let this thread serve other connections until
+	 * the commit (a thread blocked on fsync would hold every connection it serves). Suspend
+	 * before submitting, so the resume cannot come first. */
+	store_read_end(srv->s);
+	store_reset_all(srv->s);
+	cx->conn = c;
+	cx->pending = true;
+	cx->write_done = false;
+	MHD_suspend_connection(c);
+	store_write_submit(srv->s, write_job, r, &r->err, write_done, cx);
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -522,6 +564,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			cx->too_large = true;
 		*upload_size = 0;
 		return MHD_YES;
+	}
+	if (cx->pending) {
+		if (!cx->write_done)
+			return MHD_YES;
+		cx->pending = false;
+		return finish(srv, c, cx, cx->write_rc, url);
 	}
 	if (cx->responded)
 		return MHD_YES;
@@ -607,7 +655,7 @@ http_server *http_start(store *s, const http_config *cfg, gz_error *e)
 		free(srv);
 		return NULL;
 	}
-	srv->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL,
+	srv->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port, NULL, NULL,
 				  on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				  MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
@@ -633,7 +681,10 @@ void http_stop(http_server *srv)
 {
 	if (!srv)
 		return;
-	MHD_stop_daemon(srv->d);
+	/* The writer first: it finishes what is queued and wakes the connections waiting on it
+	 * (libmicrohttpd must not be stopped with connections suspended); writes arriving meanwhile
+	 * run on their own thread. */
 	store_writer_stop(srv->s);
+	MHD_stop_daemon(srv->d);
 	free(srv);
 }

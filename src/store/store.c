@@ -37,6 +37,8 @@ struct write_job {
 	gz_error *e;
 	gz_err rc;
 	bool done;
+	store_done_fn on_done; /* submitted jobs: called after the commit, then the job is freed */
+	void *done_ctx;
 	struct write_job *next;
 };
 
@@ -607,8 +609,21 @@ static void *writer_main(void *arg)
 
 		run_batch(s, batch);
 
+		/* Submitted jobs hear of their commit through their callback (outside the lock: it may
+		 * wake a connection); waiting ones through the condition. */
+		struct write_job *waiting = NULL;
+		for (struct write_job *j = batch, *next; j; j = next) {
+			next = j->next;
+			if (j->on_done) {
+				j->on_done(j->done_ctx, j->rc);
+				free(j);
+			} else {
+				j->next = waiting;
+				waiting = j;
+			}
+		}
 		pthread_mutex_lock(&s->q_mu);
-		for (struct write_job *j = batch; j; j = j->next)
+		for (struct write_job *j = waiting; j; j = j->next)
 			j->done = true;
 		pthread_cond_broadcast(&s->done_cv);
 	}
@@ -659,6 +674,32 @@ gz_err store_write_run(store *s, store_write_fn fn, void *ctx, gz_error *e)
 		pthread_cond_wait(&s->done_cv, &s->q_mu);
 	pthread_mutex_unlock(&s->q_mu);
 	return job.rc;
+}
+
+void store_write_submit(store *s, store_write_fn fn, void *ctx, gz_error *e, store_done_fn done, void *done_ctx)
+{
+	struct write_job *job = s->writer_running && !store_in_write(s) ? calloc(1, sizeof *job) : NULL;
+	if (!job) {
+		/* No writer (the CLI), inside a job already, or out of memory: run it here. */
+		done(done_ctx, store_write_run(s, fn, ctx, e));
+		return;
+	}
+	store_read_end(s);
+	*job = (struct write_job){.fn = fn, .ctx = ctx, .e = e, .on_done = done, .done_ctx = done_ctx};
+	pthread_mutex_lock(&s->q_mu);
+	if (s->writer_stop) { /* stopping: nobody would take it */
+		pthread_mutex_unlock(&s->q_mu);
+		free(job);
+		done(done_ctx, run_direct(s, fn, ctx, e));
+		return;
+	}
+	if (s->q_tail)
+		s->q_tail->next = job;
+	else
+		s->q_head = job;
+	s->q_tail = job;
+	pthread_cond_signal(&s->q_cv);
+	pthread_mutex_unlock(&s->q_mu);
 }
 
 void store_bind_sealed(sqlite3_stmt *st, int idx, const char *plain)

@@ -78,6 +78,13 @@ typedef gz_err (*store_write_fn)(store *s, void *ctx, gz_error *e);
  * on the calling thread in its own transaction. If the commit itself fails, every job of the
  * batch gets the error and none is acknowledged. Called from inside a job, fn just runs. */
 gz_err store_write_run(store *s, store_write_fn fn, void *ctx, gz_error *e);
+/* The same without waiting: fn is queued for the group writer and done(done_ctx, rc) is called
+ * on the writer thread once its batch committed (or failed). The HTTP layer suspends the
+ * connection meanwhile, so its worker thread serves other connections instead of blocking on
+ * the commit. Without the writer, fn runs at once and done is called before returning. ctx and
+ * e must live until done is called. */
+typedef void (*store_done_fn)(void *done_ctx, gz_err rc);
+void store_write_submit(store *s, store_write_fn fn, void *ctx, gz_error *e, store_done_fn done, void *done_ctx);
 /* Start / stop the group writer thread (the server does; the CLI writes directly). Stop runs
  * the jobs already queued, then joins. */
 gz_err store_writer_start(store *s, gz_error *e);

@@ -32,10 +32,12 @@ export function baseDir(kind) {
 }
 
 // Start a server. opts: { places: 'fixture'|'national', users: [{name, role, scope, password}],
-// env: {...}, args: [...] }. Returns { base, dataDir, stop(), cli(args, input), log() }.
+// env: {...}, args: [...], dataDir }. Returns { base, dataDir, stop(), cli(args, input), log() }.
+// dataDir: serve an existing data directory (e.g. one a stopped server left with
+// stop({ keep: true })) instead of a fresh copy of the prepared base.
 export async function startServer(opts = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gz-api-'));
-  cpSync(baseDir(opts.places || 'fixture'), dataDir, { recursive: true });
+  const dataDir = opts.dataDir || mkdtempSync(join(tmpdir(), 'gz-api-'));
+  if (!opts.dataDir) cpSync(baseDir(opts.places || 'fixture'), dataDir, { recursive: true });
   for (const u of opts.users || []) {
     cli(dataDir, ['user', 'add', u.name, '--role', u.role, '--scope', u.scope, '--password-stdin'], u.password + '\n');
   }

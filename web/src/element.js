@@ -4,7 +4,7 @@ import {
   provideGlobalConfig,
   ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCascader, ElCheckbox,
   ElContainer, ElDatePicker, ElDescriptions, ElDescriptionsItem, ElDialog, ElDropdown,
-  ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElLink,
+  ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElInputNumber, ElLink,
   ElLoading, ElMain, ElMenu, ElMenuItem, ElMessageBox, ElOption, ElOptionGroup, ElRadio,
   ElRadioButton, ElRadioGroup, ElResult, ElSelect, ElStatistic, ElSwitch, ElTable, ElTableColumn,
   ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElTree, ElUpload,
@@ -32,6 +32,7 @@ import 'element-plus/es/components/form-item/style/css'
 import 'element-plus/es/components/header/style/css'
 import 'element-plus/es/components/icon/style/css'
 import 'element-plus/es/components/input/style/css'
+import 'element-plus/es/components/input-number/style/css'
 import 'element-plus/es/components/link/style/css'
 import 'element-plus/es/components/loading/style/css'
 import 'element-plus/es/components/main/style/css'
@@ -62,7 +63,7 @@ import 'element-plus/es/components/upload/style/css'
 const COMPONENTS = [
   ElAlert, ElAside, ElBreadcrumb, ElBreadcrumbItem, ElButton, ElCard, ElCascader, ElCheckbox,
   ElContainer, ElDatePicker, ElDescriptions, ElDescriptionsItem, ElDialog, ElDropdown,
-  ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElLink,
+  ElDropdownItem, ElDropdownMenu, ElEmpty, ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElInputNumber, ElLink,
   ElLoading, ElMain, ElMenu, ElMenuItem, ElOption, ElOptionGroup, ElRadio, ElRadioButton,
   ElRadioGroup, ElResult, ElSelect, ElStatistic, ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs,
   ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElTree, ElUpload,

@@ -3,10 +3,28 @@
 //   title  sidebar text and page title;   icon  from @element-plus/icons-vue
 //   roles  roles that may open it (absent: every signed-in user);  page  the lazily loaded view
 // Only modules that exist get a line: no entries for pages not written yet.
-import { Bell, CollectionTag, Document, Grid, House, MapLocation, Search } from '@element-plus/icons-vue'
+import {
+  Bell, ChatDotRound, Collection, CollectionTag, DataAnalysis, Document, Grid, House, MapLocation, OfficeBuilding, Postcard, Search,
+} from '@element-plus/icons-vue'
+import { session } from './session.js'
 
 export const modules = [
   { path: '/places/:code?', menu: '/places', title: '行政区划', icon: MapLocation, page: () => import('./views/places/PlacesPage.vue') },
+  // 民情诉求 (docs/modules/cases.md). A department user sees the list as its queue, 部门待办.
+  {
+    path: '/cases/:id(\\d+)?',
+    menu: '/cases',
+    get title() {
+      return session.user && session.user.role === 'department' ? '部门待办' : '诉求受理'
+    },
+    icon: ChatDotRound,
+    roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker', 'spokesperson', 'department'],
+    page: () => import('./views/cases/CasesPage.vue'),
+  },
+  { path: '/cases/figures', title: '统计分析', icon: DataAnalysis, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker'], page: () => import('./views/cases/FiguresPage.vue') },
+  { path: '/cases/departments', title: '部门管理', icon: OfficeBuilding, roles: ['admin', 'official'], page: () => import('./views/cases/DepartmentsPage.vue') },
+  { path: '/cases/resources', title: '资源清单', icon: Collection, roles: ['admin', 'official', 'cadre', 'grid_worker'], page: () => import('./views/cases/ResourcesPage.vue') },
+  { path: '/cases/poster', title: '扫码海报', icon: Postcard, roles: ['admin', 'official', 'cadre', 'grid_worker'], page: () => import('./views/cases/PosterPage.vue') },
   { path: '/registry/grids', title: '网格管理', icon: Grid, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/GridsPage.vue') },
   { path: '/registry/households/:id?', menu: '/registry/households', title: '住户档案', icon: House, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/HouseholdsPage.vue') },
   { path: '/registry/visits', title: '走访提醒', icon: Bell, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/VisitsPage.vue') },
