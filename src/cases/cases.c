@@ -739,8 +739,11 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 			st = store_stmt(s, "SELECT " CASE_COLS " FROM cases c NOT INDEXED" CASE_JOINS " WHERE" LIST_WHERE
 					   " ORDER BY c.id DESC LIMIT ?14");
 		else
-			st = store_stmt(s, "SELECT " CASE_COLS " FROM cases c INDEXED BY cases_place" CASE_JOINS
-					   " WHERE" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14");
+			/* The page's ids first, then the names for those rows only (joining the place
+			 * names of every candidate before the sort cost 4×). */
+			st = store_stmt(s, "SELECT " CASE_COLS " FROM (SELECT c.id FROM cases c INDEXED BY cases_place"
+					   " WHERE" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14) x JOIN cases c ON c.id = x.id"
+					   CASE_JOINS " ORDER BY c.id DESC");
 	}
 	if (!st) {
 		free(match);
