@@ -26,3 +26,13 @@ gz_err audit_record(store *s, const audit_entry *en, gz_error *e)
 		return store_fail(s, rc, e, "writing the audit log");
 	return GZ_OK;
 }
+
+static gz_err record_job(store *s, void *ctx, gz_error *e)
+{
+	return audit_record(s, ctx, e);
+}
+
+gz_err audit_record_write(store *s, const audit_entry *en, gz_error *e)
+{
+	return store_write_run(s, record_job, (void *)en, e);
+}

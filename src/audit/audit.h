@@ -23,6 +23,9 @@ typedef struct {
 
 /* Append one entry. Must run inside the caller's write transaction (store_write_begin). */
 gz_err audit_record(store *s, const audit_entry *en, gz_error *e);
+/* The same as a write of its own, for what is not otherwise a write — an export is sent only
+ * once it is in the log. */
+gz_err audit_record_write(store *s, const audit_entry *en, gz_error *e);
 
 /* The module's numbered schema changes (audit_migrations.c), applied by modules_migrate. */
 extern const store_migration audit_migrations[];
