@@ -147,8 +147,7 @@ static json_t *public_json(store *s, const case_rec *c)
 
 static void audit_case(http_req *r, const case_rec *c, const char *what)
 {
-	r->audit_subject = arena_printf(r->a, "case:%lld", (long long)c->id);
-	r->audit_place = arena_strdup(r->a, c->place_code);
+	http_audit(r, "case", c->id, c->place_code);
 	if (what)
 		r->audit_detail = json_pack("{ss ss}", "action", what, "status", c->status);
 }
@@ -439,8 +438,7 @@ static gz_err file_add_reply(http_req *r, const case_file *f, const char *at_pla
 	r->status = 201;
 	r->reply = json_pack("{sI ss sI so}", "id", (json_int_t)f->id, "mime", f->mime, "size", (json_int_t)f->size,
 			     "created_at", when(f->created_at));
-	r->audit_subject = arena_printf(r->a, "case:%lld", (long long)f->case_id);
-	r->audit_place = at_place;
+	http_audit(r, "case", f->case_id, at_place);
 	r->audit_detail = json_pack("{sI sI}", "file", (json_int_t)f->id, "size", (json_int_t)f->size);
 	return GZ_OK;
 }
@@ -602,8 +600,7 @@ static gz_err dept_create(http_req *r)
 				       &d, &r->err)))
 		return rc;
 	r->status = 201;
-	r->audit_subject = arena_printf(r->a, "department:%lld", (long long)d.id);
-	r->audit_place = arena_strdup(r->a, d.place_code);
+	http_audit(r, "department", d.id, d.place_code);
 	r->reply = dept_json(&d);
 	return GZ_OK;
 }
@@ -622,8 +619,7 @@ static gz_err dept_member(http_req *r)
 	case_department d;
 	if ((rc = cases_department_get(r->store, r->user, id, &d, &r->err)))
 		return rc;
-	r->audit_subject = arena_printf(r->a, "department:%lld", (long long)d.id);
-	r->audit_place = arena_strdup(r->a, d.place_code);
+	http_audit(r, "department", d.id, d.place_code);
 	r->audit_detail = json_pack("{ss}", "member", username);
 	r->reply = dept_json(&d);
 	return GZ_OK;
@@ -682,8 +678,7 @@ static gz_err res_create(http_req *r)
 	if ((rc = cases_resource_add(r->store, r->user, &in, gz_now(), &out, &r->err)))
 		return rc;
 	r->status = 201;
-	r->audit_subject = arena_printf(r->a, "case_resource:%lld", (long long)out.id);
-	r->audit_place = arena_strdup(r->a, out.place_code);
+	http_audit(r, "case_resource", out.id, out.place_code);
 	r->reply = res_json(&out);
 	return GZ_OK;
 }
@@ -697,8 +692,7 @@ static gz_err res_delete(http_req *r)
 	case_resource x;
 	if ((rc = cases_resource_remove(r->store, r->user, id, &x, &r->err)))
 		return rc;
-	r->audit_subject = arena_printf(r->a, "case_resource:%lld", (long long)x.id);
-	r->audit_place = arena_strdup(r->a, x.place_code);
+	http_audit(r, "case_resource", x.id, x.place_code);
 	r->audit_detail = json_pack("{ss}", "name", x.name);
 	r->reply = res_json(&x);
 	return GZ_OK;
@@ -1040,8 +1034,7 @@ static gz_err public_submit(http_req *r)
 	r->status = 201;
 	r->reply = json_pack("{ss ss so ss}", "tracking_code", c.tracking, "place_name", c.place_name, "due_at", when(c.due_at),
 			     "status", c.status);
-	r->audit_subject = arena_printf(r->a, "case:%lld", (long long)c.id);
-	r->audit_place = arena_strdup(r->a, c.place_code);
+	http_audit(r, "case", c.id, c.place_code);
 	r->audit_detail = json_pack("{ss ss}", "channel", "qr", "client", http_client(r));
 	case_free(&c);
 	return GZ_OK;

@@ -212,3 +212,9 @@ const char *http_request_header(http_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
+
+void http_audit(http_req *r, const char *kind, int64_t id, const char *place_code)
+{
+	r->audit_subject = arena_printf(r->a, "%s:%lld", kind, (long long)id);
+	r->audit_place = place_code ? arena_strdup(r->a, place_code) : NULL;
+}

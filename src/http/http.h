@@ -129,6 +129,9 @@ gz_err http_body_check(http_req *r, const http_field *spec);
 /* The string value of a body field, or NULL when absent/null. */
 const char *http_body_str(http_req *r, const char *name);
 
+/* Name the record a write route changed, for its audit row: subject "kind:id", and the place
+ * code it belongs to (copied). */
+void http_audit(http_req *r, const char *kind, int64_t id, const char *place_code);
 /* A request header's value, NULL when absent. */
 const char *http_request_header(http_req *r, const char *name);
 /* The peer's address as text ("127.0.0.1"). */

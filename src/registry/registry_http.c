@@ -352,8 +352,7 @@ static gz_err household_create(http_req *r)
 					    http_body_str(r, "phone"), &h, &r->err)))
 		return rc;
 	r->status = 201;
-	r->audit_subject = arena_printf(r->a, "household:%lld", (long long)h.id);
-	r->audit_place = arena_strdup(r->a, h.place_code);
+	http_audit(r, "household", h.id, h.place_code);
 	r->reply = household_json(r, &h);
 	return GZ_OK;
 }
@@ -379,8 +378,7 @@ static gz_err household_update(http_req *r)
 	if ((rc = registry_household_update(r->store, r->user, id, http_body_str(r, "address"), http_body_str(r, "phone"),
 					    head_id, &h, &r->err)))
 		return rc;
-	r->audit_subject = arena_printf(r->a, "household:%lld", (long long)h.id);
-	r->audit_place = arena_strdup(r->a, h.place_code);
+	http_audit(r, "household", h.id, h.place_code);
 	r->reply = household_json(r, &h);
 	return GZ_OK;
 }
@@ -492,8 +490,7 @@ static gz_err resident_create(http_req *r)
 	if ((rc = registry_resident_create(r->store, r->user, &in, &x, &r->err)))
 		return rc;
 	r->status = 201;
-	r->audit_subject = arena_printf(r->a, "resident:%lld", (long long)x.id);
-	r->audit_place = arena_strdup(r->a, x.place_code);
+	http_audit(r, "resident", x.id, x.place_code);
 	r->reply = resident_json(r, &x);
 	return GZ_OK;
 }
@@ -512,8 +509,7 @@ static gz_err resident_update(http_req *r)
 	reg_resident x;
 	if ((rc = registry_resident_update(r->store, r->user, id, &in, &x, &r->err)))
 		return rc;
-	r->audit_subject = arena_printf(r->a, "resident:%lld", (long long)x.id);
-	r->audit_place = arena_strdup(r->a, x.place_code);
+	http_audit(r, "resident", x.id, x.place_code);
 	r->reply = resident_json(r, &x);
 	return GZ_OK;
 }
@@ -539,8 +535,7 @@ static gz_err resident_event(http_req *r)
 					  http_body_str(r, "note"), json_is_integer(to) ? json_integer_value(to) : 0, &x,
 					  &r->err)))
 		return rc;
-	r->audit_subject = arena_printf(r->a, "resident:%lld", (long long)x.id);
-	r->audit_place = arena_strdup(r->a, x.place_code);
+	http_audit(r, "resident", x.id, x.place_code);
 	r->audit_detail = json_pack("{ss}", "kind", http_body_str(r, "kind"));
 	r->reply = resident_json(r, &x);
 	return GZ_OK;
@@ -669,8 +664,7 @@ static gz_err role_assign(http_req *r)
 				       json_is_integer(uid) ? json_integer_value(uid) : 0, &x, &r->err)))
 		return rc;
 	r->status = 201;
-	r->audit_subject = arena_printf(r->a, "grid_role:%lld", (long long)x.id);
-	r->audit_place = arena_strdup(r->a, x.place_code);
+	http_audit(r, "grid_role", x.id, x.place_code);
 	r->reply = role_json(r, &x);
 	return GZ_OK;
 }
@@ -684,8 +678,7 @@ static gz_err role_end(http_req *r)
 	reg_grid_role x;
 	if ((rc = registry_role_end(r->store, r->user, id, &x, &r->err)))
 		return rc;
-	r->audit_subject = arena_printf(r->a, "grid_role:%lld", (long long)x.id);
-	r->audit_place = arena_strdup(r->a, x.place_code);
+	http_audit(r, "grid_role", x.id, x.place_code);
 	r->reply = role_json(r, &x);
 	return GZ_OK;
 }
@@ -719,8 +712,7 @@ static gz_err visit_resolve(http_req *r)
 	reg_visit v;
 	if ((rc = registry_visit_resolve(r->store, r->user, id, http_body_str(r, "resolution"), &v, &r->err)))
 		return rc;
-	r->audit_subject = arena_printf(r->a, "visit:%lld", (long long)v.id);
-	r->audit_place = arena_strdup(r->a, v.place_code);
+	http_audit(r, "visit", v.id, v.place_code);
 	r->reply = visit_json(r, &v);
 	return GZ_OK;
 }
@@ -780,8 +772,7 @@ static gz_err visit_create(http_req *r)
 				     json_is_true(json_object_get(r->body, "follow_up")), &v, &r->err)))
 		return rc;
 	r->status = 201;
-	r->audit_subject = arena_printf(r->a, "visit:%lld", (long long)v.id);
-	r->audit_place = arena_strdup(r->a, v.place_code);
+	http_audit(r, "visit", v.id, v.place_code);
 	r->reply = visit_json(r, &v);
 	return GZ_OK;
 }

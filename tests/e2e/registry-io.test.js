@@ -11,116 +11,19 @@
 // 高峰村民委员会 (tests/e2e/serve.js starts one):
 //   GZ_BASE_URL=http://127.0.0.1:8080 GZ_USER=… GZ_PASSWORD=… node --test tests/e2e/registry-io.test.js
 // Pictures for a look: /tmp/gz-e2e-roles.png, /tmp/gz-e2e-visits.png, /tmp/gz-e2e-import.png.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { chromium } from 'playwright-core'
+import {
+  GAOFENG, USER, apiCall, choose, dialog, idNumber, openInGaofeng, openPage, requireServer, signIn, text, todayBeijing,
+  unique, useBrowser,
+} from './lib.js'
 
-const BASE = (process.env.GZ_BASE_URL || '').replace(/\/+$/, '')
-const USER = process.env.GZ_USER || ''
-const PASSWORD = process.env.GZ_PASSWORD || ''
-// Never skip silently: without a server to test, the run fails and says why.
-if (!(BASE && USER && PASSWORD)) {
-  throw new Error('set GZ_BASE_URL, GZ_USER and GZ_PASSWORD, or run `make e2e` (tests/e2e/serve.js starts a server)')
-}
+requireServer()
+useBrowser()
 
-const GAOFENG = '422802107213'
-const CHAIN = [['4228', '恩施土家族苗族自治州'], ['422802', '利川市'], ['422802107', '文斗镇'], [GAOFENG, '高峰村民委员会']]
-
-/** GB 11643-1999 check character of the first 17 digits. */
-function checkDigit(first17) {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]
-  return '10X98765432'[sum % 11]
-}
-
-/** A random citizen ID number for a birth date (YYYYMMDD) and gender; `wrong`: a bad check digit. */
-function idNumber(birth, male, { wrong = false } = {}) {
-  const seq = 2 * Math.floor(Math.random() * 450) + 100 + (male ? 1 : 0) // odd for men, even for women
-  const first17 = `422802${birth}${seq}`
-  const right = checkDigit(first17)
-  const map = '10X98765432'
-  return first17 + (wrong ? map[(map.indexOf(right) + 1) % 11] : right)
-}
-
-/** Today in Beijing, the server's today. */
-function todayBeijing() {
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
-  const p = Object.fromEntries(f.formatToParts(new Date()).map((x) => [x.type, x.value]))
-  return `${p.year}-${p.month}-${p.day}`
-}
-
-const unique = () => `${Date.now().toString(36).slice(-4)}${Math.floor(Math.random() * 1000)}`
-
-let browser
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.GZ_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close()
-})
-
-/** A fresh browser context (no cookies) with a laptop-sized window and a page that records errors. */
-async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN', acceptDownloads: true })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-  page.on('request', (req) => {
-    const url = req.url()
-    if (!url.startsWith(BASE) && !url.startsWith('data:') && !url.startsWith(`blob:${BASE}`)) problems.push(`request off the server: ${url}`)
-  })
-  // Any API call the server refuses once signed in (the 401 of /auth/me before signing in is how
-  // the console learns it must).
-  page.on('response', (res) => {
-    const url = res.url()
-    if (url.includes('/api/v1/') && !url.includes('/api/v1/auth/') && res.status() >= 400) {
-      problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`)
-    }
-  })
-  return { context, page, problems }
-}
-
-const text = (s) => (s || '').replace(/\s+/g, ' ').trim()
-
-async function signIn(page) {
-  await page.goto(`${BASE}/`)
-  await page.waitForURL(/\/login(\?|$)/)
-  await page.locator('[data-test="login-username"]').fill(USER)
-  await page.locator('[data-test="login-password"]').fill(PASSWORD)
-  await page.locator('[data-test="login-submit"]').click()
-  // The path, not the whole URL: /login?redirect=/places would match a pattern on the URL.
-  await page.waitForURL((url) => /^\/places(\/|$)/.test(url.pathname))
-  await page.locator('[data-test="user-name"]').waitFor()
-}
-
-/** Calls the API from the signed-in page (its session cookie and CSRF token), for setting up data. */
-async function apiCall(page, method, path, body) {
-  const { status, reply } = await page.evaluate(
-    async ({ method, url, body }) => {
-      const csrf = (document.cookie.match(/(?:^|;\s*)gz_csrf=([^;]*)/) || [])[1] || ''
-      const res = await fetch(url, {
-        method,
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      return { status: res.status, reply: await res.json().catch(() => null) }
-    },
-    { method, url: `/api/v1${path}`, body },
-  )
-  if (status >= 400) throw new Error(`${method} ${path}: HTTP ${status} ${JSON.stringify(reply)}`)
-  return reply
-}
+// Pages that may download (导出名册) and use blob: URLs of the server's origin; a refused API call is a problem.
+const PAGE = { context: { acceptDownloads: true }, allowBlob: true, watchApi: true }
 
 /** A grid of 高峰村 with one household and its head, made through the API. */
 async function setUpGrid(page, label, suffix) {
@@ -132,35 +35,8 @@ async function setUpGrid(page, label, suffix) {
   return { grid, household, head }
 }
 
-/** Opens a module from the sidebar and walks the place picker down to 高峰村民委员会. */
-async function openInGaofeng(page, menu, urlPattern) {
-  await page.locator(`[data-test="menu-${menu}"]`).click()
-  await page.waitForURL(urlPattern)
-  const picker = page.locator('[data-test="place-picker"] .el-cascader')
-  await picker.waitFor()
-  await picker.click()
-  for (const [code, name] of CHAIN) {
-    const node = page.locator(`[data-test="picker-node"][data-code="${code}"]`)
-    await node.waitFor()
-    assert.equal(text(await node.textContent()), name)
-    await node.click()
-  }
-  await page.locator('[data-test="place-picker-level"]', { hasText: '村级' }).waitFor()
-}
-
-/** The open Element Plus dialog whose title is `title`. */
-function dialog(page, title) {
-  return page.locator('.el-dialog').filter({ has: page.locator('.el-dialog__title', { hasText: title }) })
-}
-
-/** Picks an option of an el-select (opened by clicking it) by its visible text. */
-async function choose(page, select, optionText) {
-  await select.click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click()
-}
-
 test('a cadre assigns a resident as 网格长, sees it on the grid card, and ends it', async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openPage(PAGE)
   const suffix = unique()
   try {
     await signIn(page)
@@ -261,7 +137,7 @@ test('a cadre assigns a resident as 网格长, sees it on the grid card, and end
 })
 
 test('a household never visited is overdue until a visit is registered on its file', async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openPage(PAGE)
   const suffix = unique()
   const findings = `家中老人身体尚可，反映屋顶漏雨（${suffix}）`
   try {
@@ -330,7 +206,7 @@ test('a household never visited is overdue until a visit is registered on its fi
 })
 
 test('a CSV with one bad row is imported in mode good, the report names the row, the roster exports', async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openPage(PAGE)
   const suffix = unique()
   try {
     await signIn(page)

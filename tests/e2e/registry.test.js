@@ -7,104 +7,36 @@
 //   GZ_BASE_URL=http://127.0.0.1:8080 GZ_USER=… GZ_PASSWORD=… node --test tests/e2e/registry.test.js
 // The member's ID number is fixed, so against a long-running server the test passes once (a second
 // run is refused as a duplicate ID number); serve.js starts a fresh server every time.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromium } from 'playwright-core'
+import {
+  GAOFENG, GAOFENG_CHAIN as CHAIN, PASSWORD, USER, choose, dialog, openPage, requireServer, signIn, text, useBrowser,
+  withCheckDigit,
+} from './lib.js'
 
-const BASE = (process.env.GZ_BASE_URL || '').replace(/\/+$/, '')
-const USER = process.env.GZ_USER || ''
-const PASSWORD = process.env.GZ_PASSWORD || ''
 const SCREENSHOT = '/tmp/gz-e2e-registry.png'
-// Never skip silently: without a server to test, the run fails and says why.
-if (!(BASE && USER && PASSWORD)) {
-  throw new Error('set GZ_BASE_URL, GZ_USER and GZ_PASSWORD, or run `make e2e` (tests/e2e/serve.js starts a server)')
-}
-
-const GAOFENG = '422802107213'
-const CHAIN = [['4228', '恩施土家族苗族自治州'], ['422802', '利川市'], ['422802107', '文斗镇'], [GAOFENG, '高峰村民委员会']]
-
-/** GB 11643-1999 check character of the first 17 digits. */
-function checkDigit(first17) {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * weights[i]
-  return '10X98765432'[sum % 11]
-}
+requireServer()
 
 // 张三, male, born 1980-05-06: the 17th digit (1) is odd, as it must be for a man.
 const FIRST17 = '42280219800506001'
-const ID_NUMBER = FIRST17 + checkDigit(FIRST17)
-const WRONG_ID = FIRST17 + '10X98765432'[('10X98765432'.indexOf(checkDigit(FIRST17)) + 1) % 11]
+const ID_NUMBER = withCheckDigit(FIRST17)
+const WRONG_ID = withCheckDigit(FIRST17, { wrong: true })
 
-let browser
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.GZ_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close()
-})
-
-/** A fresh browser context (no cookies) with a laptop-sized window and a page that records errors. */
-async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.setDefaultTimeout(20000)
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-  page.on('request', (req) => {
-    const url = req.url()
-    if (!url.startsWith(BASE) && !url.startsWith('data:')) problems.push(`request off the server: ${url}`)
-  })
-  // Any API call the server refuses once signed in (the 401 of /auth/me before signing in is how
-  // the console learns it must), other than the wrong ID number the test sends on purpose.
-  page.on('response', (res) => {
-    const url = res.url()
-    if (url.includes('/api/v1/') && !url.includes('/api/v1/auth/') && res.status() >= 400 &&
-      !(res.status() === 422 && url.endsWith('/api/v1/residents'))) {
-      problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`)
-    }
-  })
-  return { context, page, problems }
-}
-
-const text = (s) => (s || '').replace(/\s+/g, ' ').trim()
-
-async function signIn(page) {
-  await page.goto(`${BASE}/`)
-  await page.waitForURL(/\/login(\?|$)/)
-  await page.locator('[data-test="login-username"]').fill(USER)
-  await page.locator('[data-test="login-password"]').fill(PASSWORD)
-  await page.locator('[data-test="login-submit"]').click()
-  await page.waitForURL(/\/places(\/|$)/)
-}
-
-/** The open Element Plus dialog whose title is `title`. */
-function dialog(page, title) {
-  return page.locator('.el-dialog').filter({ has: page.locator('.el-dialog__title', { hasText: title }) })
-}
-
-/** Picks an option of an el-select (opened by clicking it) by its visible text. */
-async function choose(page, select, optionText) {
-  await select.click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click()
-}
+useBrowser()
 
 test('a cadre creates a grid, a household and a member, and finds the member again', async () => {
-  const { context, page, problems } = await openPage()
+  const { context, page, problems } = await openPage({
+    watchApi: true,
+    // The wrong ID number the test sends on purpose.
+    expected: (res) => res.status() === 422 && res.url().endsWith('/api/v1/residents'),
+  })
   const suffix = `${Date.now().toString(36).slice(-4)}${Math.floor(Math.random() * 1000)}`
   const gridName = `测试网格${suffix}`
   const address = `高峰村测试组${suffix}号`
   const phone4 = String(1000 + Math.floor(Math.random() * 9000))
   const phone = `1390000${phone4}`
   try {
-    await signIn(page)
+    await signIn(page, USER, PASSWORD, { waitFor: 'url' })
 
     // 网格管理: the picker starts at the user's scope, 恩施州; walk down to 高峰村民委员会.
     await page.locator('[data-test="menu-registry/grids"]').click()
