@@ -15,7 +15,7 @@ const titles = ['路灯不亮', '水管漏水', '低保复核', '垃圾清运不
 const spots = ['三号楼前', '老街巷口', '菜市场旁', '小学门口', '村委会对面', '二组院坝', '河边', '新区', '老区', '东头'];
 const channels = ['spokesperson', 'hall', 'breakfast', 'briefing', 'grid_visit', 'informant', 'phone', 'online', 'special_needs'];
 let seed = 20231001;
-const rnd = (n) => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
+const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; }; // imul: a product past 2^53 would lose bits
 
 let next = 0, created = 0, errors = 0;
 const lat = [];

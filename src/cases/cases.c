@@ -703,6 +703,8 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 	}
 	sqlite3_stmt *st;
 	char *match = NULL;
+	size_t level_len = strlen(f->range.lo);
+	bool by_level = false;
 	if (f->q && *f->q) {
 		/* One phrase of single characters: 低保 → "低 保"; quotes inside are doubled. */
 		char *split = cases_search_text(f->q, false);
@@ -728,9 +730,20 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 	} else if (dept) {
 		st = store_stmt(s, "SELECT " CASE_COLS " FROM cases c INDEXED BY cases_department" CASE_JOINS
 				   " WHERE c.department_id = ?13 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14");
+	} else if (level_len == 6 || level_len == 9 || level_len == 12) {
+		/* A county, township or village: its own index holds its cases in id order, so the
+		 * newest come first and the page stops the walk (migration 2). */
+		st = level_len == 6 ? store_stmt(s, "SELECT " CASE_COLS " FROM cases c INDEXED BY cases_county" CASE_JOINS
+						 " WHERE substr(c.place_code, 1, 6) = ?16 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14")
+		     : level_len == 9 ? store_stmt(s, "SELECT " CASE_COLS " FROM cases c INDEXED BY cases_township" CASE_JOINS
+						   " WHERE substr(c.place_code, 1, 9) = ?16 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14")
+				      : store_stmt(s, "SELECT " CASE_COLS " FROM cases c INDEXED BY cases_village" CASE_JOINS
+						   " WHERE substr(c.place_code, 1, 12) = ?16 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14");
+		by_level = true;
 	} else {
-		/* A wide subtree holds many cases: walk them newest first and stop at the page. A
-		 * narrow one (a village) holds few: read them through the place index and sort. */
+		/* The country, a province or a city holding most cases: walk them newest first and
+		 * stop at the page. A grid or building, or a small province: the place index finds
+		 * them, the page's ids are sorted, then joined with names. */
 		int64_t total = 0, in_range = range_size(s, &f->range);
 		sqlite3_stmt *mx = store_stmt(s, "SELECT coalesce(max(id), 0) FROM cases");
 		if (mx)
@@ -739,8 +752,6 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 			st = store_stmt(s, "SELECT " CASE_COLS " FROM cases c NOT INDEXED" CASE_JOINS " WHERE" LIST_WHERE
 					   " ORDER BY c.id DESC LIMIT ?14");
 		else
-			/* The page's ids first, then the names for those rows only (joining the place
-			 * names of every candidate before the sort cost 4×). */
 			st = store_stmt(s, "SELECT " CASE_COLS " FROM (SELECT c.id FROM cases c INDEXED BY cases_place"
 					   " WHERE" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14) x JOIN cases c ON c.id = x.id"
 					   CASE_JOINS " ORDER BY c.id DESC");
@@ -764,6 +775,8 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 	sqlite3_bind_int(st, 14, f->limit + 1);
 	if (match)
 		sqlite3_bind_text(st, 15, match, -1, SQLITE_TRANSIENT);
+	if (by_level)
+		sqlite3_bind_text(st, 16, f->range.lo, -1, SQLITE_TRANSIENT);
 	free(match);
 	case_rec *rows;
 	int n;

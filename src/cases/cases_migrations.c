@@ -110,5 +110,11 @@ const store_migration cases_migrations[] = {
 	 " created_by TEXT NOT NULL,"
 	 " created_at INTEGER NOT NULL);"
 	 "CREATE INDEX case_resources_place ON case_resources(place_code, id);"},
+	/* A county's, township's or village's cases newest first, straight from an index: the list
+	 * of a village among a million cases read 3,000 rows and sorted them (600 req/s). */
+	{2, "cases by county, township and village",
+	 "CREATE INDEX cases_county ON cases(substr(place_code, 1, 6), id);"
+	 "CREATE INDEX cases_township ON cases(substr(place_code, 1, 9), id);"
+	 "CREATE INDEX cases_village ON cases(substr(place_code, 1, 12), id);"},
 	{0},
 };
