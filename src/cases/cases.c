@@ -319,43 +319,107 @@ static void counts_add(case_counts *d, const case_counts *a, int sign)
 
 static const int stat_levels[] = {6, 9, 12};
 
-static gz_err stats_put(store *s, const char *code, const char *month, const contrib *key, const case_counts *d,
-			gz_error *e)
+/* One counter row's change: the key of a case_stats row and what to add to it. */
+typedef struct {
+	int lvl;
+	char code[13], month[8];
+	bool keyed; /* dim 'x' (by channel, type, kind, area, resolution) or '' (all cases) */
+	contrib key;
+} stat_delta;
+
+static int stat_delta_cmp(const void *pa, const void *pb)
 {
+	const stat_delta *a = *(const stat_delta *const *)pa, *b = *(const stat_delta *const *)pb;
+	int c;
+	if (a->lvl != b->lvl)
+		return a->lvl - b->lvl;
+	if (a->keyed != b->keyed)
+		return (int)a->keyed - (int)b->keyed;
+	if ((c = strcmp(a->code, b->code)) || (c = strcmp(a->month, b->month)))
+		return c;
+	if (!a->keyed)
+		return 0;
+	if ((c = strcmp(a->key.channel, b->key.channel)) || (c = strcmp(a->key.type, b->key.type)) ||
+	    (c = strcmp(a->key.kind, b->key.kind)) || (c = strcmp(a->key.area, b->key.area)))
+		return c;
+	return strcmp(a->key.resolution, b->key.resolution);
+}
+
+/* At the end of a write transaction: the counter changes of all its writes, summed per row
+ * (a batch of cases shares its county's and townships' rows), one upsert per row. */
+static gz_err stats_flush(store *s, const void *const *recs, const size_t *lens, size_t n, gz_error *e)
+{
+	(void)lens;
+	const stat_delta **v = malloc(n * sizeof *v);
+	if (!v)
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory counting cases");
+	for (size_t i = 0; i < n; i++)
+		v[i] = recs[i];
+	qsort(v, n, sizeof *v, stat_delta_cmp);
 	sqlite3_stmt *st = store_stmt(
 		s, "INSERT INTO case_stats(lvl, dim, place_code, month, channel, type, kind, area, resolution, collected,"
 		   " resolved, carried, overdue, fb_n, fb_secs, fb_ontime)"
-		   " VALUES(?1, ?2, substr(?3, 1, ?1), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+		   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
 		   " ON CONFLICT DO UPDATE SET collected = collected + excluded.collected,"
 		   " resolved = resolved + excluded.resolved, carried = carried + excluded.carried,"
 		   " overdue = overdue + excluded.overdue, fb_n = fb_n + excluded.fb_n,"
 		   " fb_secs = fb_secs + excluded.fb_secs, fb_ontime = fb_ontime + excluded.fb_ontime");
-	if (!st)
-		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot count cases");
+	gz_err rc = st ? GZ_OK : gz_fail(e, GZ_E_INTERNAL, NULL, "cannot count cases");
+	for (size_t i = 0; i < n && !rc;) {
+		const stat_delta *k = v[i];
+		case_counts d = {0};
+		for (; i < n && !stat_delta_cmp(&v[i], &k); i++)
+			counts_add(&d, &v[i]->key.c, 1);
+		if (counts_zero(&d))
+			continue;
+		sqlite3_bind_int(st, 1, k->lvl);
+		sqlite3_bind_text(st, 2, k->keyed ? "x" : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, k->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, k->month, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, k->keyed ? k->key.channel : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, k->keyed ? k->key.type : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, k->keyed ? k->key.kind : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, k->keyed ? k->key.area : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, k->keyed ? k->key.resolution : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 10, d.collected);
+		sqlite3_bind_int64(st, 11, d.resolved);
+		sqlite3_bind_int64(st, 12, d.carried);
+		sqlite3_bind_int64(st, 13, d.overdue);
+		sqlite3_bind_int64(st, 14, d.fb_n);
+		sqlite3_bind_int64(st, 15, d.fb_secs);
+		sqlite3_bind_int64(st, 16, d.fb_ontime);
+		int sr = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (sr != SQLITE_DONE)
+			rc = store_fail(s, sr, e, "counting cases");
+	}
+	free(v);
+	return rc;
+}
+
+static const store_deferral stats_deferral = {"the counters of cases", stats_flush};
+
+/* Add d to the counters of code's county, township and village for month (under key's
+ * breakdown, or the row of all cases when key is NULL) — at the end of the transaction. */
+static gz_err stats_put(store *s, const char *code, const char *month, const contrib *key, const case_counts *d,
+			gz_error *e)
+{
 	size_t len = strlen(code);
 	for (size_t i = 0; i < sizeof stat_levels / sizeof *stat_levels; i++) {
 		if (len < (size_t)stat_levels[i])
 			break;
-		sqlite3_bind_int(st, 1, stat_levels[i]);
-		sqlite3_bind_text(st, 2, key ? "x" : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, code, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 4, month, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 5, key ? key->channel : "", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 6, key ? key->type : "", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 7, key ? key->kind : "", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 8, key ? key->area : "", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 9, key ? key->resolution : "", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 10, d->collected);
-		sqlite3_bind_int64(st, 11, d->resolved);
-		sqlite3_bind_int64(st, 12, d->carried);
-		sqlite3_bind_int64(st, 13, d->overdue);
-		sqlite3_bind_int64(st, 14, d->fb_n);
-		sqlite3_bind_int64(st, 15, d->fb_secs);
-		sqlite3_bind_int64(st, 16, d->fb_ontime);
-		int rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return store_fail(s, rc, e, "counting cases");
+		stat_delta x;
+		memset(&x, 0, sizeof x);
+		x.lvl = stat_levels[i];
+		memcpy(x.code, code, (size_t)x.lvl);
+		gz_strlcpy(x.month, month, sizeof x.month);
+		x.keyed = key != NULL;
+		if (key)
+			x.key = *key;
+		x.key.c = *d;
+		gz_err rc = store_defer(s, &stats_deferral, &x, sizeof x, e);
+		if (rc)
+			return rc;
 	}
 	return GZ_OK;
 }
@@ -513,21 +577,27 @@ int cases_due_days(store *s, const char *code, char set_at[GZ_CODE_MAX + 1])
 {
 	if (set_at)
 		set_at[0] = '\0';
+	/* Every prefix of code sorts between its province and code itself: one range read (an IN
+	 * list of the seven prefixes made SQLite build a table for each intake), then the longest
+	 * setting that is a prefix wins. Settings are few. */
 	sqlite3_stmt *st = store_stmt(s, "SELECT place_code, due_days FROM case_settings"
-					 " WHERE place_code IN (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-					 " ORDER BY length(place_code) DESC LIMIT 1");
-	if (!st)
-		return CASE_DUE_DAYS;
-	static const int lens[] = {2, 4, 6, 9, 12, 15, 18};
+					 " WHERE place_code >= ?1 AND place_code <= ?2");
 	size_t n = strlen(code);
-	for (int i = 0; i < 7; i++)
-		if (n >= (size_t)lens[i])
-			sqlite3_bind_text(st, i + 1, code, lens[i], SQLITE_TRANSIENT);
+	if (!st || n < 2)
+		return CASE_DUE_DAYS;
+	sqlite3_bind_text(st, 1, code, 2, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, code, (int)n, SQLITE_STATIC);
 	int days = CASE_DUE_DAYS;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		days = sqlite3_column_int(st, 1);
-		if (set_at)
-			gz_strlcpy(set_at, store_col_text(st, 0), GZ_CODE_MAX + 1);
+	size_t best = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *pc = store_col_text(st, 0);
+		size_t pl = strlen(pc);
+		if (pl > best && pl <= n && !strncmp(pc, code, pl)) {
+			best = pl;
+			days = sqlite3_column_int(st, 1);
+			if (set_at)
+				gz_strlcpy(set_at, pc, GZ_CODE_MAX + 1);
+		}
 	}
 	sqlite3_reset(st);
 	return days;
@@ -536,6 +606,42 @@ int cases_due_days(store *s, const char *code, char set_at[GZ_CODE_MAX + 1])
 static gz_err opt_text(const char *field, const char *v, size_t max, gz_error *e)
 {
 	return v ? gz_text_check(field, v, 0, max, e) : GZ_OK;
+}
+
+/* The search index's row of a case: rowid, then the split text (NUL-terminated). */
+static gz_err text_flush(store *s, const void *const *recs, const size_t *lens, size_t n, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO case_text(rowid, body) VALUES(?1, ?2)");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot index a case");
+	for (size_t i = 0; i < n; i++) {
+		int64_t id;
+		memcpy(&id, recs[i], sizeof id);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, (const char *)recs[i] + sizeof id, (int)(lens[i] - sizeof id - 1), SQLITE_STATIC);
+		int sr = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (sr != SQLITE_DONE)
+			return store_fail(s, sr, e, "indexing a case");
+	}
+	return GZ_OK;
+}
+
+static const store_deferral text_deferral = {"the search index of cases", text_flush};
+
+/* Index a case's text at the end of the transaction: outside the jobs' savepoints, FTS5 writes
+ * one segment for a whole batch instead of one per case. */
+static gz_err text_defer(store *s, int64_t id, const char *text, gz_error *e)
+{
+	size_t tl = strlen(text);
+	char *rec = malloc(sizeof id + tl + 1);
+	if (!rec)
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	memcpy(rec, &id, sizeof id);
+	memcpy(rec + sizeof id, text, tl + 1);
+	gz_err rc = store_defer(s, &text_deferral, rec, sizeof id + tl + 1, e);
+	free(rec);
+	return rc;
 }
 
 gz_err cases_create(store *s, const gz_user *u, const case_new *in, int64_t now, case_rec *out, gz_error *e)
@@ -645,22 +751,38 @@ gz_err cases_create(store *s, const gz_user *u, const case_new *in, int64_t now,
 	}
 	if (!text)
 		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
-	st = store_stmt(s, "INSERT INTO case_text(rowid, body) VALUES(?1, ?2)");
-	if (!st) {
-		free(text);
-		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot index a case");
-	}
-	sqlite3_bind_int64(st, 1, c.id);
-	sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
-	sr = sqlite3_step(st);
-	sqlite3_reset(st);
+	rc = text_defer(s, c.id, text, e);
 	free(text);
-	if (sr != SQLITE_DONE)
-		return store_fail(s, sr, e, "indexing a case");
+	if (rc)
+		return rc;
 	if ((rc = stats_apply(s, NULL, &c, e)) ||
 	    (rc = event_add(s, c.id, now, u, "public", "submit", NULL, "submitted", NULL, channel, e)))
 		return rc;
-	return load(s, c.id, out, e);
+	/* The reply: what was just written, without reading it back. */
+	c.content = strdup(in->content);
+	if (!c.content)
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	gz_strlcpy(c.title, in->title, sizeof c.title);
+	gz_strlcpy(c.reporter_name, in->reporter_name ? in->reporter_name : "", sizeof c.reporter_name);
+	gz_strlcpy(c.reporter_phone, in->reporter_phone ? in->reporter_phone : "", sizeof c.reporter_phone);
+	gz_strlcpy(c.parties, parties, sizeof c.parties);
+	c.household_id = in->household_id;
+	gz_strlcpy(c.created_by, u ? u->username : "public", sizeof c.created_by);
+	if (p.level > PL_VILLAGE) { /* a grid or building is named with its village, as CASE_COLS does */
+		place v;
+		char vcode[13];
+		memcpy(vcode, p.code, 12);
+		vcode[12] = '\0';
+		if (places_get(s, vcode, &v, NULL) != GZ_OK)
+			v.name[0] = '\0';
+		char both[sizeof v.name + sizeof p.name + 8];
+		snprintf(both, sizeof both, "%s · %s", v.name, p.name);
+		gz_strlcpy(c.place_name, both, sizeof c.place_name);
+	} else {
+		gz_strlcpy(c.place_name, p.name, sizeof c.place_name);
+	}
+	*out = c;
+	return GZ_OK;
 }
 
 /* --- lists -------------------------------------------------------------------------------- */

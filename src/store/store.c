@@ -22,13 +22,30 @@ struct cached {
 	sqlite3_stmt *st;
 };
 
+/* Records a write transaction left for its end (store_defer), one buffer per kind: each record
+ * is a size_t length followed by its bytes, padded to 8 bytes. */
+enum { DEFER_KINDS = 8 };
+struct deferred {
+	const store_deferral *kind;
+	unsigned char *buf;
+	size_t len, cap, n;
+};
+
 struct conn {
 	store *owner;
 	sqlite3 *db;
 	struct cached *cache;
 	size_t ncache, capcache;
 	bool in_write;
+	struct deferred defer[DEFER_KINDS];
+	int ndefer;
 	struct conn *prev, *next;
+};
+
+/* Where each kind's records stood when a job began, to drop only that job's on its failure. */
+struct defer_mark {
+	size_t len[DEFER_KINDS], n[DEFER_KINDS];
+	int ndefer;
 };
 
 struct write_job {
@@ -54,10 +71,20 @@ struct store {
 	pthread_mutex_t conns_mu; /* guards the list of connections */
 	struct conn *conns;
 	pthread_mutex_t write_mu; /* one writer at a time inside the process */
+	/* checkpointer: copies the WAL into the database beside the writer instead of inside
+	 * the commit that crossed the threshold */
+	pthread_t ckpt;
+	bool ckpt_running, ckpt_stop, ckpt_wanted;
+	pthread_mutex_t ckpt_mu;
+	pthread_cond_t ckpt_cv;
 };
+
+static void defer_drop(struct conn *c, const struct defer_mark *m);
 
 static void conn_close(struct conn *c)
 {
+	for (int i = 0; i < DEFER_KINDS; i++)
+		free(c->defer[i].buf);
 	for (size_t i = 0; i < c->ncache; i++)
 		sqlite3_finalize(c->cache[i].st);
 	free(c->cache);
@@ -81,6 +108,7 @@ static void conn_thread_exit(void *p)
 {
 	struct conn *c = p;
 	if (c->in_write) {
+		defer_drop(c, NULL);
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 		pthread_mutex_unlock(&c->owner->write_mu);
 	}
@@ -150,6 +178,8 @@ gz_err store_open(store **out, const char *path, gz_error *e)
 	pthread_mutex_init(&s->q_mu, NULL);
 	pthread_cond_init(&s->q_cv, NULL);
 	pthread_cond_init(&s->done_cv, NULL);
+	pthread_mutex_init(&s->ckpt_mu, NULL);
+	pthread_cond_init(&s->ckpt_cv, NULL);
 	if (!conn_get(s)) {
 		store_close(s);
 		return gz_fail(e, GZ_E_IO, NULL, "cannot open database \"%s\"", path);
@@ -191,6 +221,8 @@ void store_close(store *s)
 	pthread_mutex_destroy(&s->q_mu);
 	pthread_cond_destroy(&s->q_cv);
 	pthread_cond_destroy(&s->done_cv);
+	pthread_mutex_destroy(&s->ckpt_mu);
+	pthread_cond_destroy(&s->ckpt_cv);
 	free(s->path);
 	free(s);
 }
@@ -354,19 +386,98 @@ gz_err store_write_begin(store *s, gz_error *e)
 	return GZ_OK;
 }
 
+static void defer_drop(struct conn *c, const struct defer_mark *m)
+{
+	for (int i = 0; i < c->ndefer; i++) {
+		c->defer[i].len = m && i < m->ndefer ? m->len[i] : 0;
+		c->defer[i].n = m && i < m->ndefer ? m->n[i] : 0;
+	}
+}
+
+static void defer_mark_of(const struct conn *c, struct defer_mark *m)
+{
+	m->ndefer = c->ndefer;
+	for (int i = 0; i < c->ndefer; i++) {
+		m->len[i] = c->defer[i].len;
+		m->n[i] = c->defer[i].n;
+	}
+}
+
+/* Hand every kind's records to its flush, in the order the kinds were first deferred. */
+static gz_err defer_flush(store *s, struct conn *c, gz_error *e)
+{
+	gz_err rc = GZ_OK;
+	for (int i = 0; i < c->ndefer && !rc; i++) {
+		struct deferred *d = &c->defer[i];
+		if (!d->n)
+			continue;
+		const void **recs = malloc(d->n * sizeof *recs);
+		size_t *lens = malloc(d->n * sizeof *lens);
+		if (!recs || !lens) {
+			rc = gz_fail(e, GZ_E_NOMEM, NULL, "out of memory writing %s", d->kind->name);
+		} else {
+			size_t k = 0;
+			for (size_t off = 0; off < d->len && k < d->n; k++) {
+				memcpy(&lens[k], d->buf + off, sizeof(size_t));
+				recs[k] = d->buf + off + sizeof(size_t);
+				off += sizeof(size_t) + ((lens[k] + 7) & ~(size_t)7);
+			}
+			rc = d->kind->flush(s, recs, lens, k, e);
+		}
+		free(recs);
+		free(lens);
+	}
+	defer_drop(c, NULL);
+	return rc;
+}
+
+gz_err store_defer(store *s, const store_deferral *kind, const void *rec, size_t len, gz_error *e)
+{
+	struct conn *c = pthread_getspecific(s->key);
+	if (!c || !c->in_write)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "%s deferred outside a write transaction", kind->name);
+	struct deferred *d = NULL;
+	for (int i = 0; i < c->ndefer && !d; i++)
+		if (c->defer[i].kind == kind)
+			d = &c->defer[i];
+	if (!d) {
+		if (c->ndefer == DEFER_KINDS)
+			return gz_fail(e, GZ_E_INTERNAL, NULL, "too many kinds of deferred writes (%s)", kind->name);
+		d = &c->defer[c->ndefer++];
+		d->kind = kind;
+		d->len = d->n = 0;
+	}
+	size_t need = sizeof(size_t) + ((len + 7) & ~(size_t)7);
+	if (d->len + need > d->cap) {
+		size_t cap = d->cap ? d->cap : 4096;
+		while (cap < d->len + need)
+			cap *= 2;
+		unsigned char *nb = realloc(d->buf, cap);
+		if (!nb)
+			return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory deferring %s", kind->name);
+		d->buf = nb;
+		d->cap = cap;
+	}
+	memcpy(d->buf + d->len, &len, sizeof len);
+	memcpy(d->buf + d->len + sizeof len, rec, len);
+	d->len += need;
+	d->n++;
+	return GZ_OK;
+}
+
 gz_err store_write_commit(store *s, gz_error *e)
 {
 	struct conn *c = conn_get(s);
 	if (!c || !c->in_write)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "commit without a write transaction");
+	gz_err out = defer_flush(s, c, e);
 	/* Statements still stepping would keep the commit from completing cleanly. */
 	store_reset_all(s);
-	int rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-	gz_err out = GZ_OK;
-	if (rc != SQLITE_OK) {
+	int rc = out ? SQLITE_ABORT : sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (!out && rc != SQLITE_OK)
 		out = store_fail(s, rc, e, "committing a write");
+	if (out && !sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	}
 	c->in_write = false;
 	pthread_mutex_unlock(&s->write_mu);
 	return out;
@@ -377,6 +488,7 @@ void store_write_rollback(store *s)
 	struct conn *c = pthread_getspecific(s->key);
 	if (!c || !c->in_write)
 		return;
+	defer_drop(c, NULL);
 	store_reset_all(s);
 	if (!sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
@@ -506,7 +618,49 @@ void store_bulk_mode(store *s, bool on)
 
 /* --- group commit ----------------------------------------------------------------------- */
 
-enum { BATCH_MAX = 256 };
+enum {
+	BATCH_MAX = 256,
+	CKPT_FRAMES = 1000, /* WAL pages after which the checkpointer copies them back (SQLite's default) */
+};
+
+/* After each commit of the writer's connection (replaces its autocheckpoint). */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)db;
+	(void)name;
+	store *s = arg;
+	if (frames >= CKPT_FRAMES) {
+		pthread_mutex_lock(&s->ckpt_mu);
+		s->ckpt_wanted = true;
+		pthread_cond_signal(&s->ckpt_cv);
+		pthread_mutex_unlock(&s->ckpt_mu);
+	}
+	return SQLITE_OK;
+}
+
+static void *ckpt_main(void *arg)
+{
+	store *s = arg;
+	pthread_setname_np(pthread_self(), "gz-checkpoint");
+	pthread_mutex_lock(&s->ckpt_mu);
+	for (;;) {
+		while (!s->ckpt_wanted && !s->ckpt_stop)
+			pthread_cond_wait(&s->ckpt_cv, &s->ckpt_mu);
+		if (s->ckpt_stop)
+			break;
+		s->ckpt_wanted = false;
+		pthread_mutex_unlock(&s->ckpt_mu);
+		sqlite3 *db = store_db(s);
+		int nlog = 0, nckpt = 0;
+		/* PASSIVE: copy what no reader still needs, never wait for the writer or readers. */
+		int rc = db ? sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt) : SQLITE_ERROR;
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			gz_log(GZ_LOG_WARN, "checkpoint of \"%s\" failed: %s", s->path, db ? sqlite3_errmsg(db) : "no connection");
+		pthread_mutex_lock(&s->ckpt_mu);
+	}
+	pthread_mutex_unlock(&s->ckpt_mu);
+	return NULL;
+}
 
 static gz_err run_direct(store *s, store_write_fn fn, void *ctx, gz_error *e)
 {
@@ -537,6 +691,7 @@ static void run_batch(store *s, struct write_job *batch)
 	gz_error begin_err = {0};
 	gz_err brc = store_write_begin(s, &begin_err);
 	sqlite3 *db = store_db(s);
+	struct conn *wc = conn_get(s);
 	bool any_ok = false;
 	for (struct write_job *j = batch; j; j = j->next) {
 		if (brc) {
@@ -545,6 +700,8 @@ static void run_batch(store *s, struct write_job *batch)
 				*j->e = begin_err;
 			continue;
 		}
+		struct defer_mark mark;
+		defer_mark_of(wc, &mark);
 		savepoint(s, "SAVEPOINT job");
 		j->rc = j->fn(s, j->ctx, j->e);
 		store_reset_all(s);
@@ -564,9 +721,10 @@ static void run_batch(store *s, struct write_job *batch)
 			store_write_rollback(s);
 			continue;
 		}
-		if (j->rc)
+		if (j->rc) {
 			savepoint(s, "ROLLBACK TO job");
-		else
+			defer_drop(wc, &mark);
+		} else
 			any_ok = true;
 		savepoint(s, "RELEASE job");
 	}
@@ -588,6 +746,10 @@ static void run_batch(store *s, struct write_job *batch)
 static void *writer_main(void *arg)
 {
 	store *s = arg;
+	pthread_setname_np(pthread_self(), "gz-writer");
+	sqlite3 *db = store_db(s);
+	if (db && s->ckpt_running)
+		sqlite3_wal_hook(db, wal_hook, s);
 	pthread_mutex_lock(&s->q_mu);
 	for (;;) {
 		while (!s->q_head && !s->writer_stop)
@@ -631,13 +793,30 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+static void ckpt_stop(store *s)
+{
+	if (!s->ckpt_running)
+		return;
+	pthread_mutex_lock(&s->ckpt_mu);
+	s->ckpt_stop = true;
+	pthread_cond_signal(&s->ckpt_cv);
+	pthread_mutex_unlock(&s->ckpt_mu);
+	pthread_join(s->ckpt, NULL);
+	s->ckpt_running = false;
+}
+
 gz_err store_writer_start(store *s, gz_error *e)
 {
 	if (s->writer_running)
 		return GZ_OK;
 	s->writer_stop = false;
-	if (pthread_create(&s->writer, NULL, writer_main, s) != 0)
+	s->ckpt_stop = s->ckpt_wanted = false;
+	/* Without the checkpointer the writer keeps SQLite's autocheckpoint. */
+	s->ckpt_running = pthread_create(&s->ckpt, NULL, ckpt_main, s) == 0;
+	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
+		ckpt_stop(s);
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot start the writer thread");
+	}
 	s->writer_running = true;
 	return GZ_OK;
 }
@@ -652,6 +831,7 @@ void store_writer_stop(store *s)
 	pthread_mutex_unlock(&s->q_mu);
 	pthread_join(s->writer, NULL);
 	s->writer_running = false;
+	ckpt_stop(s);
 }
 
 gz_err store_write_run(store *s, store_write_fn fn, void *ctx, gz_error *e)

@@ -85,8 +85,28 @@ gz_err store_write_run(store *s, store_write_fn fn, void *ctx, gz_error *e);
  * e must live until done is called. */
 typedef void (*store_done_fn)(void *done_ctx, gz_err rc);
 void store_write_submit(store *s, store_write_fn fn, void *ctx, gz_error *e, store_done_fn done, void *done_ctx);
+/* Work a write transaction leaves for its end: records queued with store_defer are handed to
+ * their kind's flush, in one call per kind, right before the transaction commits — after every
+ * job of a group-commit batch ran, and outside the jobs' savepoints. A job that fails has its
+ * records dropped with its changes; a flush that fails fails the whole transaction (every job of
+ * the batch gets the error, none is acknowledged). Use it for work that many writes share and
+ * that nothing in the same transaction reads back: counters summed across a batch, and FTS5
+ * inserts (FTS5 writes a new index segment at every savepoint it takes part in, so inserting
+ * inside each job's savepoint cost a segment per write). rec (len bytes) is copied; flush gets
+ * the records in the order they were queued and must not defer more. Fails with GZ_E_INTERNAL
+ * outside a write transaction, GZ_E_NOMEM when the copy cannot be kept. */
+typedef gz_err (*store_flush_fn)(store *s, const void *const *recs, const size_t *lens, size_t n, gz_error *e);
+typedef struct {
+	const char *name; /* what the records are, for errors */
+	store_flush_fn flush;
+} store_deferral;
+gz_err store_defer(store *s, const store_deferral *kind, const void *rec, size_t len, gz_error *e);
+
 /* Start / stop the group writer thread (the server does; the CLI writes directly). Stop runs
- * the jobs already queued, then joins. */
+ * the jobs already queued, then joins. With the writer runs a checkpointer thread: the writer's
+ * commits no longer copy the WAL back into the database themselves (SQLite's autocheckpoint
+ * did that inside the commit that crossed 1000 pages, holding every write of that batch); the
+ * checkpointer does it beside them, passively, on its own connection. */
 gz_err store_writer_start(store *s, gz_error *e);
 void store_writer_stop(store *s);
 
