@@ -356,15 +356,19 @@ static gz_err stats_flush(store *s, const void *const *recs, const size_t *lens,
 	for (size_t i = 0; i < n; i++)
 		v[i] = recs[i];
 	qsort(v, n, sizeof *v, stat_delta_cmp);
-	sqlite3_stmt *st = store_stmt(
+	/* Most rows exist after the first cases of a month: an UPDATE finds and changes them in one
+	 * seek (an upsert tries the insert first, then seeks again to update). */
+	sqlite3_stmt *up = store_stmt(
+		s, "UPDATE case_stats SET collected = collected + ?10, resolved = resolved + ?11, carried = carried + ?12,"
+		   " overdue = overdue + ?13, fb_n = fb_n + ?14, fb_secs = fb_secs + ?15, fb_ontime = fb_ontime + ?16"
+		   " WHERE lvl = ?1 AND dim = ?2 AND place_code = ?3 AND month = ?4 AND channel = ?5 AND type = ?6"
+		   " AND kind = ?7 AND area = ?8 AND resolution = ?9");
+	sqlite3_stmt *ins = store_stmt(
 		s, "INSERT INTO case_stats(lvl, dim, place_code, month, channel, type, kind, area, resolution, collected,"
 		   " resolved, carried, overdue, fb_n, fb_secs, fb_ontime)"
-		   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-		   " ON CONFLICT DO UPDATE SET collected = collected + excluded.collected,"
-		   " resolved = resolved + excluded.resolved, carried = carried + excluded.carried,"
-		   " overdue = overdue + excluded.overdue, fb_n = fb_n + excluded.fb_n,"
-		   " fb_secs = fb_secs + excluded.fb_secs, fb_ontime = fb_ontime + excluded.fb_ontime");
-	gz_err rc = st ? GZ_OK : gz_fail(e, GZ_E_INTERNAL, NULL, "cannot count cases");
+		   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+	gz_err rc = up && ins ? GZ_OK : gz_fail(e, GZ_E_INTERNAL, NULL, "cannot count cases");
+	sqlite3 *db = store_db(s);
 	for (size_t i = 0; i < n && !rc;) {
 		const stat_delta *k = v[i];
 		case_counts d = {0};
@@ -372,26 +376,33 @@ static gz_err stats_flush(store *s, const void *const *recs, const size_t *lens,
 			counts_add(&d, &v[i]->key.c, 1);
 		if (counts_zero(&d))
 			continue;
-		sqlite3_bind_int(st, 1, k->lvl);
-		sqlite3_bind_text(st, 2, k->keyed ? "x" : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, k->code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, k->month, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, k->keyed ? k->key.channel : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, k->keyed ? k->key.type : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, k->keyed ? k->key.kind : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, k->keyed ? k->key.area : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, k->keyed ? k->key.resolution : "", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 10, d.collected);
-		sqlite3_bind_int64(st, 11, d.resolved);
-		sqlite3_bind_int64(st, 12, d.carried);
-		sqlite3_bind_int64(st, 13, d.overdue);
-		sqlite3_bind_int64(st, 14, d.fb_n);
-		sqlite3_bind_int64(st, 15, d.fb_secs);
-		sqlite3_bind_int64(st, 16, d.fb_ontime);
-		int sr = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (sr != SQLITE_DONE)
-			rc = store_fail(s, sr, e, "counting cases");
+		for (int pass = 0; pass < 2; pass++) {
+			sqlite3_stmt *st = pass ? ins : up;
+			sqlite3_bind_int(st, 1, k->lvl);
+			sqlite3_bind_text(st, 2, k->keyed ? "x" : "", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, k->code, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, k->month, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, k->keyed ? k->key.channel : "", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 6, k->keyed ? k->key.type : "", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 7, k->keyed ? k->key.kind : "", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 8, k->keyed ? k->key.area : "", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 9, k->keyed ? k->key.resolution : "", -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 10, d.collected);
+			sqlite3_bind_int64(st, 11, d.resolved);
+			sqlite3_bind_int64(st, 12, d.carried);
+			sqlite3_bind_int64(st, 13, d.overdue);
+			sqlite3_bind_int64(st, 14, d.fb_n);
+			sqlite3_bind_int64(st, 15, d.fb_secs);
+			sqlite3_bind_int64(st, 16, d.fb_ontime);
+			int sr = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (sr != SQLITE_DONE) {
+				rc = store_fail(s, sr, e, "counting cases");
+				break;
+			}
+			if (!pass && sqlite3_changes(db) > 0)
+				break; /* the row was there */
+		}
 	}
 	free(v);
 	return rc;

@@ -29,13 +29,39 @@ uint64_t gz_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static char *digits(char *p, int v, int width)
+{
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + width;
+}
+
 void gz_time_rfc3339(int64_t t, char *out, size_t n)
 {
-	/* China has had no daylight saving time since 1991: a fixed +08:00 is exact. */
+	/* China has had no daylight saving time since 1991: a fixed +08:00 is exact. Formatted by
+	 * hand: a list reply formats a hundred of these, and strftime was a tenth of its time. */
 	time_t local = (time_t)(t + 8 * 3600);
 	struct tm tm;
 	gmtime_r(&local, &tm);
-	strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+	char b[32], *p = b;
+	int year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999) {
+		strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+		return;
+	}
+	p = digits(p, year, 4);
+	*p++ = '-';
+	p = digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = digits(p, tm.tm_mday, 2);
+	*p++ = 'T';
+	p = digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = digits(p, tm.tm_sec, 2);
+	memcpy(p, "+08:00", 7);
+	gz_strlcpy(out, b, n);
 }
 
 void gz_date_shanghai(int64_t t, char out[11])

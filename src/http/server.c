@@ -122,21 +122,46 @@ static void common_headers(struct MHD_Response *resp)
 
 /* Render body into the request's arena (or malloc when a is NULL) and queue it. The arena
  * outlives the reply: it is recycled only when libmicrohttpd reports the request complete. */
+/* The reply text, grown in the arena as jansson writes it: one pass over the JSON (rendering
+ * into a fixed first guess, then again at the exact size, rendered a list of 20 cases twice). */
+struct render {
+	arena *a;
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static int render_part(const char *part, size_t n, void *data)
+{
+	struct render *rd = data;
+	if (rd->len + n > rd->cap) {
+		size_t cap = rd->cap ? rd->cap * 2 : 4096;
+		while (cap < rd->len + n)
+			cap *= 2;
+		char *np = rd->a ? arena_alloc_raw(rd->a, cap) : realloc(rd->p, cap);
+		if (!np) {
+			rd->failed = true;
+			return -1;
+		}
+		if (rd->a && rd->len)
+			memcpy(np, rd->p, rd->len);
+		rd->p = np;
+		rd->cap = cap;
+	}
+	memcpy(rd->p + rd->len, part, n);
+	rd->len += n;
+	return 0;
+}
+
 static enum MHD_Result send_json(struct MHD_Connection *c, arena *a, int status, json_t *body,
 				 const http_header *extra)
 {
 	static const char fallback[] = "{\"error\":{\"code\":\"internal\",\"message\":\"cannot render reply\"}}";
-	/* Most replies fit the first guess; a larger one is rendered again at its exact size. */
-	size_t cap = 4096;
-	char *text = a ? arena_alloc_raw(a, cap) : malloc(cap);
-	size_t len = text ? json_dumpb(body, text, cap, JSON_COMPACT) : 0;
-	if (text && len > cap) {
-		if (!a)
-			free(text);
-		cap = len;
-		text = a ? arena_alloc_raw(a, cap) : malloc(cap);
-		len = text ? json_dumpb(body, text, cap, JSON_COMPACT) : 0;
-	}
+	struct render rd = {.a = a};
+	if (json_dump_callback(body, render_part, &rd, JSON_COMPACT) != 0 || rd.failed)
+		rd.len = 0;
+	char *text = rd.p;
+	size_t len = rd.len, cap = rd.cap;
 	struct MHD_Response *resp;
 	if (!text || len == 0 || len > cap) {
 		if (text && !a)

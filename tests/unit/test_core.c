@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -135,6 +136,21 @@ static void utf8_checks(void **state)
 	char ts[40];
 	gz_time_rfc3339(0, ts, sizeof ts);
 	assert_string_equal(ts, "1970-01-01T08:00:00+08:00");
+	gz_time_rfc3339(1682902800, ts, sizeof ts); /* 2023-05-01 09:00 in Beijing */
+	assert_string_equal(ts, "2023-05-01T09:00:00+08:00");
+	/* The hand-made formatting agrees with strftime across leap days, year ends and times of day. */
+	for (int64_t at = 946684800 - 86400; at < 4102444800; at += 86400 * 37 + 3599) {
+		time_t local = (time_t)(at + 8 * 3600);
+		struct tm tm;
+		gmtime_r(&local, &tm);
+		char want[40];
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+		gz_time_rfc3339(at, ts, sizeof ts);
+		assert_string_equal(ts, want);
+	}
+	char small[11];
+	gz_time_rfc3339(1682902800, small, sizeof small); /* truncated, still terminated */
+	assert_string_equal(small, "2023-05-01");
 }
 
 /* A valid number built from 17 digits (the check digit computed independently here). */
