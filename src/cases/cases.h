@@ -125,7 +125,9 @@ typedef struct {
 	int limit;
 } case_filter;
 
-/* Newest first. Calls fn for each row (content NULL); stops early when fn returns non-zero. */
+/* Newest first. Calls fn for each row (content NULL) while the query is stepping — fn must not
+ * run queries of its own; stops early when fn returns non-zero (*more still tells whether rows
+ * lie beyond the page). */
 typedef int (*case_visit)(void *ctx, const case_rec *c);
 gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now, case_visit fn, void *ctx, bool *more,
 		  gz_error *e);
