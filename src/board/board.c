@@ -253,6 +253,9 @@ gz_err board_publish(store *s, const gz_user *u, const board_new *in, int64_t no
 	if (board_word(board_categories, in->category) < 0)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "category", "category \"%s\" is not one of party, village, finance,"
 				" procedure, resolution, briefing, policy, supervision", in->category ? in->category : "");
+	if (!strcmp(in->category, "procedure") && in->corrects)
+		return gz_fail(e, GZ_E_CONFLICT, "corrects", "entry %lld belongs to a 四议两公开 procedure: its steps are its record",
+			       (long long)in->corrects);
 	if (!strcmp(in->category, "procedure"))
 		return gz_fail(e, GZ_E_INVALID_VALUE, "category",
 			       "procedure entries are published by the 公开 steps of a 四议两公开 procedure");
