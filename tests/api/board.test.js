@@ -102,6 +102,21 @@ test('publishing: each entry with time, publisher and its place in the chain; ro
   assert.match(JSON.stringify(row.detail), new RegExp(a.body.hash));
 });
 
+test('publications at once at one place form one unbroken chain', async () => {
+  const ANSHAN = '422802107216'; // 安山村: only this test publishes there
+  const chainOf = async () => (await call('wendou', 'GET', `/board/chain?under=${ANSHAN}`)).body;
+  const before = await chainOf();
+  const replies = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+    call('wendou', 'POST', '/board/entries', { place_code: ANSHAN, category: 'policy', title: `同时发布 ${i}`, body: '内容' })));
+  assert.deepEqual(replies.map((r) => r.status), Array(24).fill(201));
+  const seqs = replies.map((r) => r.body.seq).sort((x, y) => x - y);
+  assert.deepEqual(seqs, Array.from({ length: 24 }, (_, i) => before.head.seq + 1 + i));
+  const bySeq = new Map(replies.map((r) => [r.body.seq, r.body]));
+  for (let q = seqs[0] + 1; q <= seqs.at(-1); q++) assert.equal(bySeq.get(q).prev_hash, bySeq.get(q - 1).hash);
+  const after = await chainOf();
+  assert.deepEqual([after.intact, after.entries, after.head.seq], [true, before.entries + 24, seqs.at(-1)]);
+});
+
 test('a correction is a new entry pointing to the old one, which shows it was corrected', async () => {
   const old = await publish('gaofeng', { category: 'finance', title: '六月财务公开', body: '支出 1200 元' });
   const c = await call('gaofeng', 'POST', `/board/entries/${old.body.id}/corrections`, { title: '六月财务公开', body: '支出 1500 元', reason: '金额录入错误' });
