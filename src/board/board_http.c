@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "board/board.h"
+#include "core/qr.h"
 #include "core/ratelimit.h"
 #include "core/util.h"
 #include "modules.h"
@@ -635,6 +636,46 @@ static gz_err proc_show(http_req *r)
 	return rc ? rc : proc_reply(r, id);
 }
 
+/* --- the QR poster of a board ----------------------------------------------------------------- */
+
+/* GET /board/poster/{code}?format=svg|png: the QR code residents scan at the physical board to
+ * read it on their phone (/m/board/{code}). */
+static gz_err poster_get(http_req *r)
+{
+	const char *code = r->param[0], *format;
+	gz_err rc;
+	if ((rc = http_query(r, "format", 4, &format)))
+		return rc;
+	if (format && strcmp(format, "svg") && strcmp(format, "png"))
+		return http_fail(r, GZ_E_INVALID_VALUE, "format", "format must be svg or png");
+	place path[PL__COUNT];
+	int n;
+	if (places_level_of(code) != PL_VILLAGE || !scope_contains(r->user->scope, code) ||
+	    places_path(r->store, code, path, &n, NULL) != GZ_OK || n == 0)
+		return http_fail(r, GZ_E_NOT_FOUND, NULL, "board \"%.20s\" not found", code);
+	const char *url = arena_printf(r->a, "%s/m/board/%s", http_public_base(r), code);
+	bool png = format && !strcmp(format, "png");
+	size_t len;
+	void *bytes;
+	if (png) {
+		bytes = qr_png(url, 12, &len);
+	} else {
+		char *where = arena_strdup(r->a, "");
+		for (int i = 0; i < n; i++)
+			if (path[i].level >= PL_TOWNSHIP)
+				where = arena_printf(r->a, "%s%s%s", where, *where ? " " : "", path[i].name);
+		bytes = qr_svg_poster(url, board_is_community(code) ? "扫码查看居务公开栏" : "扫码查看村务公开栏", where,
+				      "党务、村务、财务公开，四议两公开，发布会答复：手机扫码即可查看，无需注册", &len);
+	}
+	if (!bytes)
+		return http_fail(r, GZ_E_INTERNAL, NULL, "cannot draw the QR code");
+	rc = http_bytes_reply(r, bytes, len, png ? "image/png" : "image/svg+xml");
+	free(bytes);
+	if (!rc)
+		r->reply_name = arena_printf(r->a, "inline; filename=\"board-%s.%s\"", code, png ? "png" : "svg");
+	return rc;
+}
+
 /* --- public routes (公开栏: no account) ----------------------------------------------------- */
 
 static ratelimit read_limit = {.mu = PTHREAD_MUTEX_INITIALIZER};
@@ -721,6 +762,7 @@ static const http_route board_routes[] = {
 	{HTTP_GET, "/api/v1/board/entries/{id}", entry_show, 0, BOARD_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/board/entries/{id}/corrections", entry_correct, W, BOARD_PUBLISH_ROLES, 65536, "board.correct"},
 	{HTTP_GET, "/api/v1/board/chain", chain_get, 0, BOARD_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/board/poster/{code}", poster_get, 0, BOARD_READ_ROLES, 0, NULL},
 	{HTTP_GET, "/api/v1/board/schedule", schedule_get, 0, BOARD_READ_ROLES, 0, NULL},
 	{HTTP_GET, "/api/v1/board/procedures", procs_index, 0, BOARD_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/board/procedures", proc_create, W, BOARD_MANAGE_ROLES, 65536, "board.procedure"},

@@ -102,6 +102,24 @@ test('publishing: each entry with time, publisher and its place in the chain; ro
   assert.match(JSON.stringify(row.detail), new RegExp(a.body.hash));
 });
 
+test('the QR poster of a board: what residents scan at the physical 公开栏', async () => {
+  const get = (who, path) => fetch(`${srv.base}/api/v1${path}`, { headers: { Authorization: `Bearer ${tok[who]}` } });
+  const svg = await get('gaofeng', `/board/poster/${GAOFENG}`);
+  assert.equal(svg.status, 200);
+  assert.match(svg.headers.get('content-type'), /^image\/svg\+xml/);
+  const text = await svg.text();
+  assert.match(text, /扫码查看村务公开栏/);
+  assert.match(text, /文斗镇 高峰村民委员会/);
+  assert.match(await (await get('xinmin', `/board/poster/${XINMIN}`)).text(), /扫码查看居务公开栏/);
+  const png = async (who, code) => Buffer.from(await (await get(who, `/board/poster/${code}?format=png`)).arrayBuffer());
+  const a = await png('wendou', GAOFENG), b = await png('wendou', QINGSHAN);
+  assert.deepEqual(a.subarray(0, 8), Buffer.from('89504e470d0a1a0a', 'hex'));
+  assert.notDeepEqual(a, b); // each board its own code
+  assert.equal((await get('qingshan', `/board/poster/${GAOFENG}`)).status, 404);
+  assert.equal((await get('wendou', `/board/poster/${TOWNSHIP}`)).status, 404);
+  assert.equal((await get('gaofeng', `/board/poster/${GAOFENG}?format=gif`)).status, 422);
+});
+
 test('publications at once at one place form one unbroken chain', async () => {
   const ANSHAN = '422802107216'; // 安山村: only this test publishes there
   const chainOf = async () => (await call('wendou', 'GET', `/board/chain?under=${ANSHAN}`)).body;

@@ -69,6 +69,7 @@ function fill(pattern) {
     .replace('/board/procedures/{id}', `/board/procedures/${ids.procedure}`)
     .replace('/board-settings/{code}', `/board-settings/${VILLAGE}`)
     .replace('/board-rules/{code}', `/board-rules/${VILLAGE}`)
+    .replace('/board/poster/{code}', `/board/poster/${VILLAGE}`)
     .replace('/public/board/{code}', `/public/board/${VILLAGE}`);
 }
 

@@ -1,7 +1,7 @@
 // Browser test of the public board (公开栏 · 四议两公开), against a server of tests/e2e/serve.js:
 //   - the console (a cadre of 恩施州, GZ_USER): 公开栏 at 高峰村 — publish an entry, correct it (the old
 //     row shows 已更正, the new one 更正, the chain stays intact); 四议两公开 from the proposal through
-//     every step to the published result, a meeting below its quorum refused with the numbers;
+//     every step to the published result (and the board's QR poster), a meeting below its quorum refused with the numbers;
 //     公开时限 lists 高峰村's finance as never published;
 //   - a phone (390×844, touch, no account): /m/board/<高峰村> shows the entries with time and
 //     publisher, the correction notice and its link, the category filter, the chain's status, and
@@ -62,6 +62,16 @@ test('console: publish and correct on the board, run a 四议两公开 to its pu
     assert.equal(await rows.nth(1).locator('[data-test="board-correct"]').count(), 0) // corrected once only
     await page.locator('[data-test="board-chain"][data-intact="true"]').waitFor()
     await page.screenshot({ path: '/tmp/gz-e2e-board-console.png', fullPage: true })
+
+    // The QR poster for the physical board.
+    await page.locator('[data-test="board-poster"]').click()
+    const img = page.locator('[data-test="board-poster-img"]')
+    await img.waitFor()
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-test="board-poster-img"]')
+      return el && el.complete && el.naturalWidth > 0
+    })
+    await dialog(page, '公开栏二维码').locator('.el-dialog__headerbtn').click()
 
     // 四议两公开: from the proposal to the published result.
     await page.locator('[data-test="menu-board/procedures"]').click()
