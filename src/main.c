@@ -14,6 +14,8 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "board/board.h"
+#include "board/board_demo.h"
 #include "cases/cases.h"
 #include "cases/cases_demo.h"
 #include "core/secret.h"
@@ -438,7 +440,7 @@ static int cmd_serve(int argc, char **argv)
 
 struct demo_job {
 	const char *password;
-	int created;
+	int created, entries;
 };
 
 static gz_err demo_job(store *s, void *ctx, gz_error *e)
@@ -456,6 +458,7 @@ static gz_err demo_job(store *s, void *ctx, gz_error *e)
 		{"pengshui", ROLE_OFFICIAL, "500243", "彭水县民政局"},
 		{"pengshui-zjw", ROLE_DEPARTMENT, "500243", "彭水县住房城乡建设委"},
 		{"jingzhou", ROLE_OFFICIAL, "421003", "荆州区民政局"},
+		{"yaojiapu-jw", ROLE_SUPERVISOR, "421003105218", "姚家铺村村务监督委员会"},
 	};
 	enum { NACC = sizeof acc / sizeof *acc };
 	gz_user users[NACC];
@@ -468,6 +471,7 @@ static gz_err demo_job(store *s, void *ctx, gz_error *e)
 		gz_strlcpy(users[i].username, acc[i].name, sizeof users[i].username);
 		users[i].role = acc[i].role;
 		gz_strlcpy(users[i].scope, acc[i].scope, sizeof users[i].scope);
+		gz_strlcpy(users[i].display_name, acc[i].display, sizeof users[i].display_name);
 	}
 	/* 彭水's departments that receive its 大事. */
 	gz_user county = {.role = ROLE_ADMIN, .scope = "500243"};
@@ -487,9 +491,13 @@ static gz_err demo_job(store *s, void *ctx, gz_error *e)
 	cases_demo_users u = {&users[0], &users[1], &users[2], &users[3], &users[4], &users[5], first.id};
 	if ((rc = cases_demo_load(s, &u, &j->created, e)))
 		return rc;
-	char count[32], detail[64];
+	/* The public board of 姚家铺村 (its 村情发布会 answers need the cases above). */
+	if ((rc = board_demo_load(s, &users[3], &users[7], &j->entries, e)))
+		return rc;
+	char count[32], detail[96];
 	snprintf(count, sizeof count, "%d", j->created);
-	snprintf(detail, sizeof detail, "{\"cases\":%d,\"accounts\":%d}", j->created, (int)NACC);
+	snprintf(detail, sizeof detail, "{\"cases\":%d,\"board_entries\":%d,\"accounts\":%d}", j->created, j->entries,
+		 (int)NACC);
 	audit_entry en = {.actor = "cli", .action = "demo.load", .subject = "cases", .detail = detail};
 	if ((rc = audit_record(s, &en, e)))
 		return rc;
@@ -515,15 +523,71 @@ static int cmd_demo(int argc, char **argv)
 		gz_random_token(gen, sizeof gen, 12);
 		pw = gen;
 	}
-	struct demo_job j = {pw, 0};
+	struct demo_job j = {pw, 0, 0};
 	gz_error e = {0};
 	int rc = 0;
 	if (store_write_run(s, demo_job, &j, &e))
 		rc = die("cannot load the demo data: %s", e.message);
 	else
-		printf("loaded %d demo cases; demo accounts xinmin luotan wenmiao yaojiapu (cadres), jingzhou pengshui "
-		       "(officials), pengshui-zjw (department), password %s\n",
-		       j.created, pw == gen ? gen : "from GONGZHI_DEMO_PASSWORD");
+		printf("loaded %d demo cases and %d board entries; demo accounts xinmin luotan wenmiao yaojiapu (cadres), "
+		       "jingzhou pengshui (officials), pengshui-zjw (department), yaojiapu-jw (supervision committee), "
+		       "password %s\n",
+		       j.created, j.entries, pw == gen ? gen : "from GONGZHI_DEMO_PASSWORD");
+	store_close(s);
+	return rc;
+}
+
+/* --- verify ------------------------------------------------------------------------------ */
+
+static const char *const problem_kind_words[] = {"", "changed", "deleted", "inserted"};
+
+static void print_problem(void *ctx, const board_problem *p)
+{
+	(void)ctx;
+	if (p->id)
+		printf("place %s entry %lld (#%lld): %s: %s\n", p->place_code, (long long)p->id, (long long)p->seq,
+		       problem_kind_words[p->kind], p->what);
+	else
+		printf("place %s entry #%lld: %s: %s\n", p->place_code, (long long)p->seq, problem_kind_words[p->kind], p->what);
+}
+
+/* Re-compute every hash chain of the public board; exit 1 when any entry was changed, deleted or
+ * inserted behind the platform's back. */
+static int cmd_verify(int argc, char **argv)
+{
+	if (wants_help(argc, argv))
+		return usage_of("verify");
+	const char *under = opt(argc, argv, "--under");
+	if (under && *under && places_level_of(under) == PL_NONE)
+		return die("place code \"%s\" is not valid", under);
+	store *s = open_store(false);
+	if (!s)
+		return 1;
+	gz_range range;
+	scope_range_of(under ? under : "", &range);
+	board_verify_stats st;
+	gz_error e = {0};
+	int rc = 0;
+	store_read_begin(s);
+	gz_err vr = board_verify(s, &range, print_problem, NULL, &st, &e);
+	store_read_end(s);
+	if (vr) {
+		rc = die("cannot verify the board: %s", e.message);
+	} else {
+		char detail[160];
+		snprintf(detail, sizeof detail, "{\"places\":%lld,\"entries\":%lld,\"problems\":%lld}", (long long)st.places,
+			 (long long)st.entries, (long long)st.problems);
+		audit_entry en = {.actor = "cli", .action = "board.verify", .subject = "board", .place = under, .detail = detail};
+		if (audit_record_write(s, &en, &e))
+			gz_log(GZ_LOG_WARN, "cannot record the verification: %s", e.message);
+		if (st.problems) {
+			fprintf(stderr, "gongzhi: %lld problem(s) in %lld entries of %lld places: the board was changed behind the platform\n",
+				(long long)st.problems, (long long)st.entries, (long long)st.places);
+			rc = 1;
+		} else {
+			printf("ok: %lld entries of %lld places, every chain intact\n", (long long)st.entries, (long long)st.places);
+		}
+	}
 	store_close(s);
 	return rc;
 }
@@ -588,6 +652,10 @@ static const struct cmd commands[] = {
 			   "(新民社区, 罗滩社区, 文庙社区, 姚家铺村, 彭水), with their histories, and demo accounts\n"
 			   "(password from GONGZHI_DEMO_PASSWORD, else generated and printed once). Once only.",
 	 "gongzhi [--data DIR] demo"},
+	{"verify", cmd_verify, "Re-compute every hash chain of the public board (公开栏) and report each entry changed,\n"
+			       "deleted or inserted behind the platform's back, naming place and entry; exit 1 if any.\n"
+			       "--under CODE checks one subtree only.",
+	 "gongzhi [--data DIR] verify [--under CODE]"},
 	{"routes", cmd_routes, "Print the HTTP route table, one JSON object per line (method, pattern, roles, flags).",
 	 "gongzhi routes"},
 	{"version", cmd_version, "Print the version.", "gongzhi version"},

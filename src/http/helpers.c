@@ -218,3 +218,14 @@ void http_audit(http_req *r, const char *kind, int64_t id, const char *place_cod
 	r->audit_subject = arena_printf(r->a, "%s:%lld", kind, (long long)id);
 	r->audit_place = place_code ? arena_strdup(r->a, place_code) : NULL;
 }
+
+const char *http_public_base(http_req *r)
+{
+	const char *env = getenv("GONGZHI_PUBLIC_URL");
+	if (env && *env)
+		return env;
+	const char *host = http_request_header(r, "Host");
+	if (!host || !*host || strlen(host) > 200 || strpbrk(host, "\"<>\\ /"))
+		host = "127.0.0.1:8080";
+	return arena_printf(r->a, "http://%s", host);
+}

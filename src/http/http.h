@@ -159,6 +159,9 @@ gz_err http_format_arg(http_req *r, bool *xlsx);
 void http_file_reply(http_req *r, int fd, const char *type, const char *ascii_name, const char *name);
 /* The same for a spreadsheet: ascii_base and base get .xlsx or .csv. */
 void http_table_reply(http_req *r, int fd, bool xlsx, const char *ascii_base, const char *base);
+/* Where the residents' phone pages live, for links and QR codes: GONGZHI_PUBLIC_URL when the
+ * server sits behind a proxy, else http:// and the Host the request came to (arena string). */
+const char *http_public_base(http_req *r);
 /* Reply with bytes held in memory (copied to an anonymous file), shown inline. */
 gz_err http_bytes_reply(http_req *r, const void *data, size_t n, const char *type);
 

@@ -42,6 +42,9 @@ before(async () => {
   ids.file = (await api(srv.base, 'POST', `/api/v1/cases/${ids.case.id}/files`, { token: tok.cadre, raw: png, headers: { 'content-type': 'image/png' } })).body.id;
   ids.department = (await api(srv.base, 'POST', '/api/v1/departments', { token: tok.admin, body: { place_code: '422802', name: '路由部门' } })).body.id;
   ids.resource = (await c('POST', '/case-resources', { place_code: VILLAGE, name: '路由志愿队', category: 'volunteers' })).body.id;
+  ids.entry = (await c('POST', '/board/entries', { place_code: VILLAGE, category: 'village', title: '路由公开', body: '路由' })).body.id;
+  ids.procedure = (await c('POST', '/board/procedures', { place_code: VILLAGE, title: '路由事项', held_on: '2025-01-01', document: '提议' })).body.id;
+  assert.ok(ids.entry && ids.procedure, 'board records for the path parameters');
   srv.cli(['user', 'add', 'r-grid', '--role', 'grid_worker', '--scope', ids.grid, '--password-stdin'], 'route-pass-1\n');
   tok.grid_worker = await login(srv.base, 'r-grid', 'route-pass-1');
 });
@@ -61,7 +64,13 @@ function fill(pattern) {
     .replace('/files/{file}', `/files/${ids.file}`)
     .replace('/case-settings/{code}', `/case-settings/${VILLAGE}`)
     .replace('/departments/{id}', `/departments/${ids.department}`)
-    .replace('/case-resources/{id}', `/case-resources/${ids.resource}`);
+    .replace('/case-resources/{id}', `/case-resources/${ids.resource}`)
+    .replace('/board/entries/{id}', `/board/entries/${ids.entry}`)
+    .replace('/board/procedures/{id}', `/board/procedures/${ids.procedure}`)
+    .replace('/board-settings/{code}', `/board-settings/${VILLAGE}`)
+    .replace('/board-rules/{code}', `/board-rules/${VILLAGE}`)
+    .replace('/board/poster/{code}', `/board/poster/${VILLAGE}`)
+    .replace('/public/board/{code}', `/public/board/${VILLAGE}`);
 }
 
 function isErrorShape(r) {

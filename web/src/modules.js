@@ -4,7 +4,7 @@
 //   roles  roles that may open it (absent: every signed-in user);  page  the lazily loaded view
 // Only modules that exist get a line: no entries for pages not written yet.
 import {
-  Bell, ChatDotRound, Collection, CollectionTag, DataAnalysis, Document, Grid, House, MapLocation, OfficeBuilding, Postcard, Search,
+  Bell, ChatDotRound, Collection, CollectionTag, DataAnalysis, Document, Grid, House, MapLocation, Memo, Notebook, OfficeBuilding, Postcard, Search, Timer,
 } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
@@ -30,5 +30,9 @@ export const modules = [
   { path: '/registry/visits', title: '走访提醒', icon: Bell, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/VisitsPage.vue') },
   { path: '/registry/residents', title: '居民查询', icon: Search, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/ResidentsPage.vue') },
   { path: '/registry/care-tags', title: '关爱标签', icon: CollectionTag, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/CareTagsPage.vue') },
+  // 公开栏 · 四议两公开 (docs/modules/board.md).
+  { path: '/board', title: '公开栏', icon: Notebook, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker'], page: () => import('./views/board/BoardPage.vue') },
+  { path: '/board/procedures/:id(\\d+)?', menu: '/board/procedures', title: '四议两公开', icon: Memo, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker'], page: () => import('./views/board/ProceduresPage.vue') },
+  { path: '/board/schedule', title: '公开时限', icon: Timer, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker'], page: () => import('./views/board/SchedulePage.vue') },
   { path: '/audit', title: '操作日志', icon: Document, roles: ['admin', 'official'], page: () => import('./views/AuditPage.vue') },
 ]
