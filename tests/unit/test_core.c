@@ -149,6 +149,26 @@ static void make_id(const char *first17, char out[19])
 	out[18] = '\0';
 }
 
+/* Regression (fuzz_request): a path parameter of invalid UTF-8 quoted in a 404's message made
+ * the reply unrenderable, a 500 "cannot render reply"; so did a quote cut inside a character. */
+static void error_messages_stay_valid_utf8(void **state)
+{
+	(void)state;
+	char s[] = "a\x90" "b\xe9\xab\xd8\xc0\xaf";
+	gz_utf8_scrub(s);
+	assert_string_equal(s, "a?b???" "??");
+	char ok[] = "高峰村";
+	gz_utf8_scrub(ok);
+	assert_string_equal(ok, "高峰村");
+	gz_error e;
+	gz_fail(&e, GZ_E_NOT_FOUND, "id", "record \"%.20s\" not found", "\x90");
+	assert_true(gz_utf8_valid(e.message, strlen(e.message)));
+	assert_string_equal(e.message, "record \"?\" not found");
+	gz_fail(&e, GZ_E_NOT_FOUND, NULL, "place \"%.4s\" not found", "高峰"); /* cut after 1⅓ characters */
+	assert_true(gz_utf8_valid(e.message, strlen(e.message)));
+	assert_string_equal(e.message, "place \"高?\" not found");
+}
+
 static void citizen_ids_follow_gb11643(void **state)
 {
 	(void)state;
@@ -221,6 +241,7 @@ int main(void)
 		cmocka_unit_test(scope_range_is_the_prefix_subtree),
 		cmocka_unit_test(scope_intersect_narrows_or_hides),
 		cmocka_unit_test(utf8_checks),
+		cmocka_unit_test(error_messages_stay_valid_utf8),
 		cmocka_unit_test(citizen_ids_follow_gb11643),
 		cmocka_unit_test(sealed_values_round_trip_and_resist_tampering),
 	};
