@@ -67,7 +67,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FOBJ)
 
 # Each target for FUZZ_SECONDS (default 60) from its seed corpus tests/fuzz/<target>/.
 fuzz: $(FUZZ)
-	@bash tests/fuzz/run $(FUZZ_SECONDS)
+	@bash tests/fuzz/run $(FUZZ_SECONDS) keep
 
 # Unit tests: one cmocka binary per module, built with the sanitizers.
 build/asan/test_%: tests/unit/test_%.c tests/unit/testkit.c $(AOBJ)

@@ -157,7 +157,7 @@ test('every write route has an entry in the catalogue', () => {
   assert.deepEqual(stale, [], 'entries for routes that no longer exist');
 });
 
-let tried = 0;
+let tried = 0, injected = 0;
 const families = {};
 
 function expectStatus(res, allowed, what) {
@@ -252,7 +252,7 @@ for (const r of writeRoutes) {
           const res = await call({ body: { ...entry.body(), [f]: s } });
           assert.ok(res.status < 500, `${key} ${f}: ${res.status} ${res.text}`);
           if (res.status < 300 && res.body && typeof res.body[f] === 'string') assert.equal(res.body[f], s, `${key} ${f} stored verbatim`);
-          tried++;
+          injected++;
         }
         break; // one text field per route is enough for this
       }
@@ -266,6 +266,6 @@ for (const r of writeRoutes) {
 test('the figures', () => {
   const covered = Object.keys(families).length;
   assert.equal(covered, writeRoutes.length);
-  console.log(`# bad-input catalogue: ${tried} bad requests over ${covered} write routes, every one refused with its 4xx and nothing written`);
+  console.log(`# bad-input catalogue: ${tried} bad requests over ${covered} write routes, every one refused with its 4xx and nothing written; ${injected} SQL-looking texts stored verbatim or refused`);
   assert.ok(srv.alive());
 });
