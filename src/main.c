@@ -438,7 +438,8 @@ static int cmd_serve(int argc, char **argv)
 	if (lock < 0) {
 		store_close(s);
 		if (lock == -1)
-			return die("another server (pid %ld) is serving data directory \"%s\"", holder, data_dir);
+			return die("data directory \"%s\" is held by pid %ld: another server, or a restore under way",
+				   data_dir, holder);
 		return 1;
 	}
 	/* Block the stop signals before the server's threads start, so that they inherit the mask
@@ -847,7 +848,10 @@ static int cmd_restore(int argc, char **argv)
 		printf("the database it replaced is kept as %s\n", db_aside);
 	if (key_aside[0])
 		printf("the key it replaced is kept as %s\n", key_aside);
-	if (!have_key || opened < checked)
+	if (!have_key)
+		printf("warning: no key was given, a new one was made at %s: personal data in the backup cannot be read\n",
+		       keypath);
+	else if (opened < checked)
 		printf("warning: %d of %d sealed values open under %s: that personal data cannot be read\n", opened,
 		       checked, keypath);
 	else if (checked)

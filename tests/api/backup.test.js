@@ -168,7 +168,7 @@ test('a backup made while writers write restores to everything acknowledged befo
   assert.equal(readdirSync(srv.dataDir).sort().join(','), mtime);
   // So is a second server on it.
   await assert.rejects(run(BIN, ['--data', srv.dataDir, 'serve', '--listen', '127.0.0.1:0'], { env }),
-    (e) => e.code === 1 && /another server \(pid \d+\) is serving/.test(e.stderr));
+    (e) => e.code === 1 && /is held by pid \d+: another server, or a restore under way/.test(e.stderr));
 });
 
 test('restore refuses a missing or wrong key and a damaged file, and keeps what it replaces', async () => {
