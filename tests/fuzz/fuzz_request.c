@@ -266,8 +266,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long got = exchange(req, (size_t)n, (const char *)body, bodylen);
 	if (got < 0)
 		crash("no reply", req, got);
-	if (got == 0) /* closed without a reply: only for a request line libmicrohttpd refused */
-		return 0;
+	if (got == 0)
+		crash("the connection closed without a reply", req, got);
 	int status = 0;
 	if (sscanf(reply, "HTTP/1.%*d %d", &status) != 1)
 		crash("no status line", req, got);
