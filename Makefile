@@ -18,7 +18,16 @@ WEB_SRC  := $(shell find web -type f -not -path 'web/dist/*' 2>/dev/null)
 DATA     ?= data
 LISTEN   ?= 127.0.0.1:8080
 
-.PHONY: all run setup test unit api e2e bench clean web
+# Fuzzing: libFuzzer targets (tests/fuzz/fuzz_*.c) built with Debian's clang over the same sources.
+FUZZ_CC  ?= clang-14
+FUZZ_WARN := $(WARN) -Wno-missing-field-initializers # clang also warns on {0} and {NULL} terminators
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FOBJ     := $(SRC:src/%.c=build/fuzz/obj/%.o)
+FUZZ     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+.SECONDARY: $(FOBJ)
+
+.PHONY: all run setup test unit api e2e bench clean web fuzz
 all: build/gongzhi web/dist/index.html
 
 build/.setup-done: scripts/setup package.json package-lock.json
@@ -47,6 +56,19 @@ web/dist/index.html: $(WEB_SRC) package-lock.json | build/.setup-done
 
 web: web/dist/index.html
 
+build/fuzz/obj/%.o: src/%.c $(shell find src -name '*.h') | build/.setup-done
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(FUZZ_WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FOBJ)
+	@echo "  LD      $@"
+	@$(FUZZ_CC) $(FUZZ_WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< $(FOBJ) $(LIBS)
+
+# Each target for FUZZ_SECONDS (default 60) from its seed corpus tests/fuzz/<target>/.
+fuzz: $(FUZZ)
+	@bash tests/fuzz/run $(FUZZ_SECONDS) keep
+
 # Unit tests: one cmocka binary per module, built with the sanitizers.
 build/asan/test_%: tests/unit/test_%.c tests/unit/testkit.c $(AOBJ)
 	@mkdir -p $(dir $@)
@@ -63,7 +85,7 @@ api: build/asan/gongzhi web/dist/index.html
 e2e: build/asan/gongzhi web/dist/index.html
 	GZ_BIN=build/asan/gongzhi node tests/e2e/serve.js
 
-test: $(UNIT) build/asan/gongzhi web/dist/index.html
+test: $(UNIT) build/asan/gongzhi web/dist/index.html $(FUZZ)
 	@bash tests/run-all
 
 run: all

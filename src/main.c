@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
@@ -360,6 +362,40 @@ static int cmd_user(int argc, char **argv)
 	return die("unknown user command \"%s\": try add or list", argv[1]);
 }
 
+/* The data directory's lock (DIR/serve.lock): a serving server holds it for its whole life —
+ * the kernel drops it when the process ends, kill -9 included — and restore takes it, so that a
+ * database is never replaced under a running server (whose open connections would go on
+ * writing into the replaced file: acknowledged writes lost). Returns the descriptor, or -1 with
+ * *holder set to the holding server's pid (0 when unknown) when it is held, or -2 on an error
+ * (reported). */
+static int lock_data_dir(long *holder)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/serve.lock", data_dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		die("cannot open lock file \"%s\": %s", path, strerror(errno));
+		return -2;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int err = errno;
+		char pid[32] = "";
+		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+		close(fd);
+		if (err != EWOULDBLOCK) {
+			die("cannot lock \"%s\": %s", path, strerror(err));
+			return -2;
+		}
+		*holder = n > 0 ? strtol(pid, NULL, 10) : 0;
+		return -1;
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+		gz_log(GZ_LOG_WARN, "cannot write the pid into \"%s\"", path);
+	return fd;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	if (wants_help(argc, argv))
@@ -399,6 +435,15 @@ static int cmd_serve(int argc, char **argv)
 	store *s = open_store(false);
 	if (!s)
 		return 1;
+	long holder = 0;
+	int lock = lock_data_dir(&holder);
+	if (lock < 0) {
+		store_close(s);
+		if (lock == -1)
+			return die("data directory \"%s\" is held by pid %ld: another server, or a restore under way",
+				   data_dir, holder);
+		return 1;
+	}
 	/* Block the stop signals before the server's threads start, so that they inherit the mask
 	 * and only sigwait below receives them. */
 	sigset_t set;
@@ -411,11 +456,13 @@ static int cmd_serve(int argc, char **argv)
 	http_server *srv = http_start(s, &cfg, &e);
 	if (!srv) {
 		store_close(s);
+		close(lock);
 		return die("%s", e.message);
 	}
 	if (modules_timer_start(s, tick, &e)) {
 		http_stop(srv);
 		store_close(s);
+		close(lock);
 		return die("%s", e.message);
 	}
 	char host[64];
@@ -433,6 +480,7 @@ static int cmd_serve(int argc, char **argv)
 	modules_timer_stop();
 	http_stop(srv);
 	store_close(s);
+	close(lock);
 	return 0;
 }
 
@@ -592,6 +640,301 @@ static int cmd_verify(int argc, char **argv)
 	return rc;
 }
 
+/* --- backup and restore ------------------------------------------------------------------ */
+
+struct page_progress {
+	const char *label;
+	bool tty;
+	int last_pct;
+};
+
+static void show_pages(void *ctx, int done, int total)
+{
+	struct page_progress *p = ctx;
+	int pct = total > 0 ? (int)((int64_t)done * 100 / total) : 100;
+	if (!p->tty || pct == p->last_pct)
+		return;
+	p->last_pct = pct;
+	char bar[41];
+	for (int i = 0; i < 40; i++)
+		bar[i] = i < pct * 40 / 100 ? '#' : '.';
+	bar[40] = '\0';
+	fprintf(stderr, "\r%s [%s] %3d%% (%d/%d pages)", p->label, bar, pct, done, total);
+	if (pct == 100)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void end_progress(const struct page_progress *p)
+{
+	if (p->tty && p->last_pct >= 0 && p->last_pct < 100)
+		fputc('\n', stderr);
+}
+
+/* SHA-256 of a file as hex (out: 65 bytes), so that an operator can check a copy of a backup. */
+static int file_sha256(const char *path, char out[65])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	unsigned char buf[1 << 16];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		crypto_hash_sha256_update(&h, buf, (unsigned long long)n);
+	close(fd);
+	if (n < 0)
+		return -1;
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(out, 65, d, sizeof d);
+	return 0;
+}
+
+static void stamp(char *out, size_t n)
+{
+	time_t t = (time_t)gz_now();
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+	if (wants_help(argc, argv))
+		return usage_of("backup");
+	const char *to = opt(argc, argv, "--to");
+	if (!to || !*to)
+		return die("backup needs --to FILE");
+	if (access(to, F_OK) == 0 && !flag(argc, argv, "--force"))
+		return die("\"%s\" exists: choose another name, or pass --force to replace it", to);
+	long step = 0, pause = 0;
+	const char *v;
+	if ((v = opt(argc, argv, "--step")) && ((step = strtol(v, NULL, 10)) < 1 || step > 1000000))
+		return die("--step \"%s\" must be 1 to 1000000 pages", v);
+	if ((v = opt(argc, argv, "--pause")) && ((pause = strtol(v, NULL, 10)) < 0 || pause > 10000))
+		return die("--pause \"%s\" must be 0 to 10000 ms", v);
+	store *s = open_store(false);
+	if (!s)
+		return 1;
+	/* A backup is an export of everything: it is in the log before it is made (and so in the
+	 * backup itself). */
+	json_t *dj = json_pack("{ss}", "to", to);
+	char *detail = dj ? json_dumps(dj, JSON_COMPACT) : NULL;
+	json_decref(dj);
+	audit_entry en = {.actor = "cli", .action = "backup.create", .subject = "database", .detail = detail};
+	gz_error e = {0};
+	gz_err rc = audit_record_write(s, &en, &e);
+	free(detail);
+	store_close(s);
+	if (rc)
+		return die("cannot record the backup in the audit log, nothing was written: %s", e.message);
+	struct page_progress p = {"备份", isatty(STDERR_FILENO), -1};
+	store_backup_stats st = {0};
+	char at[32];
+	gz_time_rfc3339(gz_now(), at, sizeof at);
+	uint64_t t0 = gz_mono_ns();
+	rc = store_backup(db_path, to, (int)step, (int)pause, show_pages, &p, &st, &e);
+	end_progress(&p);
+	if (rc)
+		return die("backup failed, nothing was written: %s", e.message);
+	char sha[65] = "?";
+	file_sha256(to, sha);
+	printf("backed up %s to %s in %.2f s: %d pages of %d bytes, the database as committed at %s\n"
+	       "sha256 %s\n"
+	       "personal data in it is sealed with %s/secret.key: keep a copy of that key, apart from the backup\n",
+	       db_path, to, (double)(gz_mono_ns() - t0) / 1e9, st.pages, st.page_size, at, sha, data_dir);
+	return 0;
+}
+
+/* The sealed columns (core/secret) of the modules: restore checks that its key opens them. */
+static const char *const sealed_samples[] = {
+	"SELECT id_enc FROM residents WHERE id_enc IS NOT NULL LIMIT 20",
+	"SELECT phone_enc FROM residents WHERE phone_enc IS NOT NULL LIMIT 20",
+	"SELECT phone_enc FROM households WHERE phone_enc IS NOT NULL LIMIT 20",
+	"SELECT reporter_phone FROM cases WHERE reporter_phone IS NOT NULL LIMIT 20",
+	NULL,
+};
+
+/* Copy the key file from into dir/secret.key (mode 0600, synced). */
+static int install_key(const char *from, const char *to)
+{
+	unsigned char key[33];
+	int fd = open(from, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, key, sizeof key) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n != 32)
+		return die("key file \"%s\" must hold exactly 32 bytes", from);
+	char part[PATH_MAX + 8];
+	snprintf(part, sizeof part, "%s.part", to);
+	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t w = fd >= 0 ? write(fd, key, 32) : -1;
+	sodium_memzero(key, sizeof key);
+	if (fd < 0 || w != 32 || fsync(fd) != 0) {
+		if (fd >= 0)
+			close(fd);
+		unlink(part);
+		return die("cannot write key file \"%s\"", to);
+	}
+	close(fd);
+	if (rename(part, to) != 0) {
+		unlink(part);
+		return die("cannot write key file \"%s\": %s", to, strerror(errno));
+	}
+	return 0;
+}
+
+static bool same_file_content(const char *a, const char *b)
+{
+	char x[65], y[65];
+	return file_sha256(a, x) == 0 && file_sha256(b, y) == 0 && !strcmp(x, y);
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+	if (wants_help(argc, argv))
+		return usage_of("restore");
+	const char *from = opt(argc, argv, "--from");
+	const char *keyf = opt(argc, argv, "--key");
+	bool force = flag(argc, argv, "--force");
+	if (!from || !*from)
+		return die("restore needs --from FILE");
+	/* 1. The file: intact, a gongzhi database, not newer than this build. */
+	const char *names[32];
+	int maxv[32], n = 0;
+	for (const gz_module *const *m = gz_modules; *m && n < 32; m++, n++) {
+		names[n] = (*m)->name;
+		maxv[n] = 0;
+		for (const store_migration *mg = (*m)->migrations; mg->version; mg++)
+			if (mg->version > maxv[n])
+				maxv[n] = mg->version;
+	}
+	store_backup_stats fst = {0};
+	gz_error e = {0};
+	if (store_file_check(from, names, maxv, n, &fst, &e))
+		return die("cannot restore from \"%s\", nothing was changed: %s", from, e.message);
+	printf("checked %s: integrity ok, %d pages\n", from, fst.pages);
+	/* 2. No server on the data directory, and none starting while we work. */
+	if (mkdir_p(data_dir, 0700) != 0)
+		return die("cannot create data directory \"%s\": %s", data_dir, strerror(errno));
+	long holder = 0;
+	int lock = lock_data_dir(&holder);
+	if (lock == -1)
+		return die("a server (pid %ld) is serving data directory \"%s\": stop it first (its writes would go "
+			   "into the replaced database and be lost)", holder, data_dir);
+	if (lock < 0)
+		return 1;
+	int rc = 1;
+	char keypath[PATH_MAX], key_aside[PATH_MAX + 64] = "", db_aside[PATH_MAX + 64] = "", ts[20];
+	snprintf(keypath, sizeof keypath, "%s/secret.key", data_dir);
+	snprintf(db_path, sizeof db_path, "%s/gongzhi.db", data_dir);
+	stamp(ts, sizeof ts);
+	/* 3. The key: the personal data of the backup must open under it. */
+	const char *use_key = keyf ? keyf : keypath;
+	bool have_key = access(use_key, R_OK) == 0;
+	if (!have_key && !force) {
+		die("no key file \"%s\": pass --key FILE with the secret.key kept from the backed-up data directory "
+		    "(or --force to restore without being able to read the personal data)", use_key);
+		goto out;
+	}
+	int checked = 0, opened = 0;
+	if (have_key) {
+		if (secret_load_file(use_key, &e)) {
+			die("%s", e.message);
+			goto out;
+		}
+		store_sealed_probe(from, sealed_samples, &checked, &opened);
+		if (opened < checked && !force) {
+			die("key file \"%s\" opens %d of %d sealed values in \"%s\": it is not the key of the backed-up "
+			    "data directory; pass --key FILE with that key (or --force to restore anyway, its personal "
+			    "data unreadable)", use_key, opened, checked, from);
+			goto out;
+		}
+	}
+	if (keyf && access(keypath, F_OK) == 0 && !same_file_content(keyf, keypath)) {
+		snprintf(key_aside, sizeof key_aside, "%s.before-restore-%s", keypath, ts);
+		if (rename(keypath, key_aside) != 0) {
+			die("cannot move \"%s\" aside: %s", keypath, strerror(errno));
+			goto out;
+		}
+	}
+	if (keyf && access(keypath, F_OK) != 0 && install_key(keyf, keypath))
+		goto undo_key;
+	if (!have_key && ensure_key())
+		goto out;
+	/* 4. The database it replaces is kept (with its -wal), never deleted. */
+	if (access(db_path, F_OK) == 0) {
+		char wal[PATH_MAX + 8], wal_aside[PATH_MAX + 72], shm[PATH_MAX + 8];
+		snprintf(db_aside, sizeof db_aside, "%s.before-restore-%s", db_path, ts);
+		snprintf(wal, sizeof wal, "%s-wal", db_path);
+		snprintf(wal_aside, sizeof wal_aside, "%s-wal", db_aside);
+		snprintf(shm, sizeof shm, "%s-shm", db_path);
+		if (rename(db_path, db_aside) != 0 || (access(wal, F_OK) == 0 && rename(wal, wal_aside) != 0)) {
+			die("cannot move \"%s\" aside: %s", db_path, strerror(errno));
+			goto undo_key;
+		}
+		unlink(shm);
+	}
+	/* 5. The copy, in one transaction of the new file, then checked. */
+	struct page_progress p = {"恢复", isatty(STDERR_FILENO), -1};
+	store_backup_stats st = {0};
+	gz_err r = store_restore(from, db_path, show_pages, &p, &st, &e);
+	end_progress(&p);
+	if (r) {
+		die("restore failed: %s", e.message);
+		unlink(db_path);
+		if (db_aside[0])
+			rename(db_aside, db_path);
+		goto undo_key;
+	}
+	/* 6. Schema brought up to date, the key loaded, the restore in the restored log. */
+	store *s = open_store(false);
+	if (!s)
+		goto out;
+	char pages[16];
+	snprintf(pages, sizeof pages, "%d", st.pages);
+	json_t *dj = json_pack("{ss si ss* sb}", "from", from, "pages", st.pages, "replaced",
+			       db_aside[0] ? db_aside : NULL, "personal_data_readable", checked == opened && have_key);
+	char *detail = dj ? json_dumps(dj, JSON_COMPACT) : NULL;
+	json_decref(dj);
+	audit_entry en = {.actor = "cli", .action = "backup.restore", .subject = "database", .detail = detail};
+	gz_err ar = audit_record_write(s, &en, &e);
+	free(detail);
+	store_close(s);
+	if (ar) {
+		die("restored, but cannot record it in the audit log: %s", e.message);
+		goto out;
+	}
+	printf("restored %s into %s: %d pages\n", from, db_path, st.pages);
+	if (db_aside[0])
+		printf("the database it replaced is kept as %s\n", db_aside);
+	if (key_aside[0])
+		printf("the key it replaced is kept as %s\n", key_aside);
+	if (!have_key)
+		printf("warning: no key was given, a new one was made at %s: personal data in the backup cannot be read\n",
+		       keypath);
+	else if (opened < checked)
+		printf("warning: %d of %d sealed values open under %s: that personal data cannot be read\n", opened,
+		       checked, keypath);
+	else if (checked)
+		printf("personal data: %d sealed values checked, all open under %s\n", checked, keypath);
+	else
+		printf("personal data: none in the backup to check against %s\n", keypath);
+	rc = 0;
+	goto out;
+undo_key:
+	if (key_aside[0]) {
+		unlink(keypath);
+		rename(key_aside, keypath);
+		key_aside[0] = '\0';
+	}
+out:
+	close(lock);
+	return rc;
+}
+
 /* The route table as JSON lines: what the scope and bad-input tests iterate over. */
 static int cmd_routes(int argc, char **argv)
 {
@@ -656,6 +999,18 @@ static const struct cmd commands[] = {
 			       "deleted or inserted behind the platform's back, naming place and entry; exit 1 if any.\n"
 			       "--under CODE checks one subtree only.",
 	 "gongzhi [--data DIR] verify [--under CODE]"},
+	{"backup", cmd_backup, "Copy the database into FILE while the server keeps serving (SQLite online backup):\n"
+			       "the database as committed when the copy began, checked, self-contained.\n"
+			       "Personal data in it stays sealed with DIR/secret.key: keep a copy of that key apart.\n"
+			       "Recorded in the audit log. --force replaces an existing FILE; --step N pages per step\n"
+			       "(default 256), --pause MS between steps (default 0) leave the disk to the server.",
+	 "gongzhi [--data DIR] backup --to FILE [--force] [--step N] [--pause MS]"},
+	{"restore", cmd_restore, "Replace the database of DIR by a backup, after checking the file (integrity, schema)\n"
+				 "and that the key opens its personal data. Refused while a server serves DIR.\n"
+				 "The database and key it replaces are kept beside them (*.before-restore-TIME).\n"
+				 "--key FILE: the secret.key kept with the backup, installed into DIR;\n"
+				 "--force: restore even when no key opens its personal data.",
+	 "gongzhi [--data DIR] restore --from FILE [--key FILE] [--force]"},
 	{"routes", cmd_routes, "Print the HTTP route table, one JSON object per line (method, pattern, roles, flags).",
 	 "gongzhi routes"},
 	{"version", cmd_version, "Print the version.", "gongzhi version"},

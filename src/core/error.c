@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/util.h"
+
 static const struct {
 	int status;
 	const char *word;
@@ -65,6 +67,9 @@ gz_err gz_vfail(gz_error *e, gz_err code, const char *field, const char *fmt, va
 	else
 		snprintf(e->message, sizeof e->message, "%s", gz_err_default_message(code));
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	/* Messages quote what was sent; the reply is JSON and must stay valid UTF-8. */
+	gz_utf8_scrub(e->message);
+	gz_utf8_scrub(e->field);
 	return code;
 }
 

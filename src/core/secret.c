@@ -25,6 +25,11 @@ gz_err secret_load(const char *dir, gz_error *e)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/secret.key", dir);
+	return secret_load_file(path, e);
+}
+
+gz_err secret_load_file(const char *path, gz_error *e)
+{
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return gz_fail(e, GZ_E_IO, NULL, "cannot open key file \"%s\": %s", path, strerror(errno));

@@ -17,6 +17,8 @@ enum { SECRET_HASH_LEN = 32, SECRET_OVERHEAD = 24 + 16 /* nonce + MAC */ };
 
 /* Load the master key from dir/secret.key. GZ_E_IO when missing or not 32 bytes. */
 gz_err secret_load(const char *dir, gz_error *e);
+/* The same from a key file elsewhere (gongzhi restore --key FILE). */
+gz_err secret_load_file(const char *path, gz_error *e);
 /* Use this master key (tests). */
 void secret_set_key(const unsigned char key[32]);
 /* Whether a key is loaded. */

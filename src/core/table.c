@@ -1,6 +1,7 @@
 /* table.c — CSV (libcsv) and XLSX (libzip + expat) rows as text cells. */
 #include "core/table.h"
 
+#include <errno.h>
 #include <csv.h>
 #include <expat.h>
 #include <stdio.h>
@@ -193,16 +194,19 @@ struct sheet {
 	int col;
 	char type[16];
 	bool in_v, in_t;
+	char bad_row[24]; /* a row number that is not the next one: the sheet is damaged */
 	char val[TABLE_MAX_CELL + 1];
 	size_t vlen;
 	XML_Parser parser;
 };
 
-/* "BC12" → column index 54 (A = 0). */
+enum { XLSX_MAX_ROWS = 1048576, XLSX_MAX_COLS = 16384 }; /* Excel's own limits */
+
+/* "BC12" → column index 54 (A = 0); past Excel's last column (XFD) the index stops growing. */
 static int col_of(const char *ref)
 {
 	int c = 0;
-	for (; *ref >= 'A' && *ref <= 'Z'; ref++)
+	for (; *ref >= 'A' && *ref <= 'Z' && c <= XLSX_MAX_COLS; ref++)
 		c = c * 26 + (*ref - 'A' + 1);
 	return c - 1;
 }
@@ -215,9 +219,24 @@ static void sh_start(void *p, const XML_Char *name, const XML_Char **atts)
 	if (!strcmp(name, "row")) {
 		sh->col = 0;
 		sh->rb->ncells = 0;
-		for (int i = 0; atts[i]; i += 2)
-			if (!strcmp(atts[i], "r"))
-				sh->row = atol(atts[i + 1]);
+		long next = sh->row + 1; /* a row without r is the one after the last (ECMA-376 18.3.1.73) */
+		for (int i = 0; atts[i]; i += 2) {
+			if (strcmp(atts[i], "r"))
+				continue;
+			char *end;
+			errno = 0;
+			long r = strtol(atts[i + 1], &end, 10);
+			/* Rows count from 1 and only go down the sheet: anything else (r="0", r="d", a
+			 * row repeated or out of order) would give the importer wrong row numbers. */
+			if (errno || end == atts[i + 1] || *end || r <= sh->row || r > XLSX_MAX_ROWS) {
+				gz_strlcpy(sh->bad_row, atts[i + 1], sizeof sh->bad_row);
+				sh->stop = 1;
+				XML_StopParser(sh->parser, XML_FALSE);
+				return;
+			}
+			next = r;
+		}
+		sh->row = next;
 	} else if (!strcmp(name, "c")) {
 		sh->type[0] = '\0';
 		sh->vlen = 0;
@@ -351,6 +370,9 @@ static gz_err read_xlsx(const void *data, size_t n, struct rowbuf *rb, table_row
 		XML_SetCharacterDataHandler(xp, sh_text);
 		rc = parse_member(za, sheet, xp, &budget, true, e);
 		XML_ParserFree(xp);
+		if (!rc && sh.bad_row[0])
+			rc = gz_fail(e, GZ_E_INVALID_VALUE, "file", "damaged xlsx: row number \"%s\" after row %ld in \"%s\"",
+				     sh.bad_row, sh.row, sheet);
 	}
 	for (size_t i = 0; i < ss.n; i++)
 		free(ss.v[i]);

@@ -106,6 +106,22 @@ bool gz_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+void gz_utf8_scrub(char *s)
+{
+	size_t n = strlen(s);
+	if (gz_utf8_valid(s, n))
+		return;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (len && i + len <= n && gz_utf8_valid(s + i, len)) {
+			i += len;
+		} else {
+			s[i++] = '?';
+		}
+	}
+}
+
 size_t gz_utf8_chars(const char *s, size_t n)
 {
 	size_t c = 0;

@@ -31,6 +31,9 @@ void gz_log_set_level(gz_log_level lv);
 
 /* Whether s[0..n) is well-formed UTF-8 without NUL bytes (jansson's own validator). */
 bool gz_utf8_valid(const char *s, size_t n);
+/* Replace, in place, every byte of s that is not part of a well-formed UTF-8 sequence by '?'
+ * (error messages quote input, and a quote cut at a byte limit may split a character). */
+void gz_utf8_scrub(char *s);
 /* Number of Unicode characters in valid UTF-8 text. */
 size_t gz_utf8_chars(const char *s, size_t n);
 /* Whether s is n decimal digits and nothing else. */

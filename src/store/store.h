@@ -150,4 +150,37 @@ gz_err store_meta_set(store *s, const char *key, const char *value, gz_error *e)
 /* Tuning knobs for bulk loads on this thread's connection. */
 void store_bulk_mode(store *s, bool on);
 
+/* --- whole-database copies (backup.c): gongzhi backup / restore --------------------------- */
+
+enum { STORE_STEP_PAGES = 256 }; /* pages copied per step by default: 1 MB at 4 KB pages */
+typedef struct {
+	int pages, page_size;
+} store_backup_stats;
+/* Called after each step of a copy with the pages copied so far and the total. */
+typedef void (*store_progress_fn)(void *ctx, int done, int total);
+
+/* Copy the database at src_path into a new file to_path with SQLite's online backup API, a
+ * bounded number of pages per step. One read snapshot is held from the first step to the last:
+ * the copy is the database exactly as committed when it began, and the server may keep writing
+ * meanwhile (WAL: a reader never blocks the writer, and an outside write does not restart the
+ * copy). step_pages pages per step (0: STORE_STEP_PAGES), pause_ms between steps (to leave
+ * the disk to the server). The copy is written to to_path.part, checked (integrity_check), made
+ * self-contained (rollback journal, no -wal file), synced and renamed to to_path; on failure
+ * nothing is left. */
+gz_err store_backup(const char *src_path, const char *to_path, int step_pages, int pause_ms, store_progress_fn progress,
+		    void *ctx, store_backup_stats *stats, gz_error *e);
+/* Check that path is an intact gongzhi database this build can open: integrity_check ok, a
+ * schema_migrations table, no module unknown among modules[0..n) or newer than its
+ * max_versions[i]. Fills stats (may be NULL) with its size. */
+gz_err store_file_check(const char *path, const char *const *modules, const int *max_versions, int n,
+			store_backup_stats *stats, gz_error *e);
+/* Count the sealed values (core/secret) that queries (NULL-terminated, each selecting one BLOB
+ * column) find in the database at path, and how many of them open under the loaded key. */
+void store_sealed_probe(const char *path, const char *const *queries, int *checked, int *opened);
+/* Replace the content of the database at db_path (created when missing) by that of from_path,
+ * in one transaction of db_path (a crash meanwhile leaves the old content), then check it.
+ * No other process may use db_path meanwhile: the caller makes sure no server runs. */
+gz_err store_restore(const char *from_path, const char *db_path, store_progress_fn progress, void *ctx,
+		     store_backup_stats *stats, gz_error *e);
+
 #endif

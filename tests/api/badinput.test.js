@@ -167,3 +167,15 @@ test('static files: no path traversal, correct types, the console for client rou
   assert.equal(missing.status, 404);
   assert.ok(srv.alive());
 });
+
+// Regression (found by tests/fuzz/fuzz_request): a path parameter that is not valid UTF-8 was
+// quoted into the 404's message, which then could not be rendered as JSON: a 500.
+test('a path parameter of invalid UTF-8 is 404 in JSON, not 500', async () => {
+  const token = await login(srv.base, 'admin', ADMIN_PASSWORD);
+  for (const p of ['/api/v1/households/%90', '/api/v1/cases/%ff%fe/files', '/api/v1/places/%e9%ab', '/api/v1/grids/4228%c0%af']) {
+    const r = await api(srv.base, p.includes('files') ? 'POST' : 'GET', p, { token, raw: p.includes('files') ? Buffer.alloc(0) : undefined });
+    assert.ok([404, 422].includes(r.status), `${p}: ${r.status} ${r.text}`);
+    assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.equal(typeof r.body.error.message, 'string', p);
+  }
+});

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -13,6 +15,7 @@
 #include "core/ids.h"
 #include "core/secret.h"
 #include "core/scope.h"
+#include "core/table.h"
 #include "core/util.h"
 
 static void arena_respects_cap(void **state)
@@ -165,6 +168,74 @@ static void make_id(const char *first17, char out[19])
 	out[18] = '\0';
 }
 
+/* Regression (fuzz_request): a path parameter of invalid UTF-8 quoted in a 404's message made
+ * the reply unrenderable, a 500 "cannot render reply"; so did a quote cut inside a character. */
+static void error_messages_stay_valid_utf8(void **state)
+{
+	(void)state;
+	char s[] = "a\x90" "b\xe9\xab\xd8\xc0\xaf";
+	gz_utf8_scrub(s);
+	assert_string_equal(s, "a?b???" "??");
+	char ok[] = "高峰村";
+	gz_utf8_scrub(ok);
+	assert_string_equal(ok, "高峰村");
+	gz_error e;
+	gz_fail(&e, GZ_E_NOT_FOUND, "id", "record \"%.20s\" not found", "\x90");
+	assert_true(gz_utf8_valid(e.message, strlen(e.message)));
+	assert_string_equal(e.message, "record \"?\" not found");
+	gz_fail(&e, GZ_E_NOT_FOUND, NULL, "place \"%.4s\" not found", "高峰"); /* cut after 1⅓ characters */
+	assert_true(gz_utf8_valid(e.message, strlen(e.message)));
+	assert_string_equal(e.message, "place \"高?\" not found");
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *p = malloc(1 << 20);
+	*n = fread(p, 1, 1 << 20, f);
+	fclose(f);
+	return p;
+}
+
+struct rows {
+	long last, count;
+	bool ordered;
+};
+
+static int count_row(void *ctx, long row, const char *const *cells, int ncells)
+{
+	(void)cells;
+	(void)ncells;
+	struct rows *r = ctx;
+	r->ordered = r->ordered && row > r->last && row >= 1;
+	r->last = row;
+	r->count++;
+	return 0;
+}
+
+/* Regression (fuzz_table): a sheet whose <row r="…"> was not a number handed rows numbered 0 to
+ * the importer (atol); rows must count from 1 and only go down, else the file is damaged. */
+static void xlsx_row_numbers_only_go_down(void **state)
+{
+	(void)state;
+	size_t n;
+	char *bad = slurp("tests/fuzz/fuzz_table/regress-row-zero.xlsx", &n);
+	struct rows r = {0, 0, true};
+	gz_error e = {0};
+	assert_int_equal(table_read(bad, n, count_row, &r, &e), GZ_E_INVALID_VALUE);
+	assert_non_null(strstr(e.message, "damaged xlsx: row number"));
+	assert_true(r.ordered);
+	free(bad);
+	/* A file Excel or gongzhi itself wrote still reads, from row 1 down. */
+	char *good = slurp("tests/fuzz/fuzz_table/template.xlsx", &n);
+	r = (struct rows){0, 0, true};
+	assert_int_equal(table_read(good, n, count_row, &r, &e), GZ_OK);
+	assert_true(r.ordered);
+	assert_true(r.count >= 1);
+	free(good);
+}
+
 static void citizen_ids_follow_gb11643(void **state)
 {
 	(void)state;
@@ -237,6 +308,8 @@ int main(void)
 		cmocka_unit_test(scope_range_is_the_prefix_subtree),
 		cmocka_unit_test(scope_intersect_narrows_or_hides),
 		cmocka_unit_test(utf8_checks),
+		cmocka_unit_test(error_messages_stay_valid_utf8),
+		cmocka_unit_test(xlsx_row_numbers_only_go_down),
 		cmocka_unit_test(citizen_ids_follow_gb11643),
 		cmocka_unit_test(sealed_values_round_trip_and_resist_tampering),
 	};
