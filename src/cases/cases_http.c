@@ -55,7 +55,11 @@ static bool is_overdue(const case_rec *c, int64_t now)
 	return !c->feedback_at && c->due_at < now && strcmp(c->status, "resolved") && strcmp(c->status, "closed");
 }
 
-static json_t *case_json(http_req *r, const case_rec *c, int64_t now)
+/* A list row: the fields a list shows and filters by. Rendering JSON is most of a list's time
+ * (jansson spends ≈ 0.2 µs on every key and value it writes), so the 11 fields only the case's
+ * own page needs — its household, department id, mediation, rating, due days, resolved and
+ * closed times, escalation target, creator, last change — come with GET /cases/{id}. */
+static json_t *case_row_json(http_req *r, const case_rec *c, int64_t now)
 {
 	char phone[24];
 	if (*c->reporter_phone && !cases_may_see_phone(r->user->role))
@@ -74,9 +78,26 @@ static json_t *case_json(http_req *r, const case_rec *c, int64_t now)
 	put(j, "title", text(c->title));
 	put(j, "reporter_name", text(c->reporter_name));
 	put(j, "reporter_phone", text(phone));
+	put(j, "department_name", text(c->department_name));
+	put(j, "resolution", word_or_null(c->resolution));
+	put(j, "reopened", json_boolean(c->reopened));
+	put(j, "year", json_integer(c->year));
+	put(j, "work_year", json_integer(c->work_year));
+	put(j, "carried_from", c->work_year > c->year ? json_integer(c->year) : json_null());
+	put(j, "due_at", when(c->due_at));
+	put(j, "overdue", json_boolean(is_overdue(c, now)));
+	put(j, "feedback_at", when(c->feedback_at));
+	put(j, "escalation_level", json_integer(c->escalation_level));
+	put(j, "created_at", when(c->created_at));
+	return j;
+}
+
+/* The whole case record (without content, history and images). */
+static json_t *case_json(http_req *r, const case_rec *c, int64_t now)
+{
+	json_t *j = case_row_json(r, c, now);
 	put(j, "household_id", id_or_null(c->household_id));
 	put(j, "department_id", id_or_null(c->department_id));
-	put(j, "department_name", text(c->department_name));
 	json_t *m = json_null();
 	if (!strcmp(c->type, "dispute")) {
 		m = json_object();
@@ -85,22 +106,12 @@ static json_t *case_json(http_req *r, const case_rec *c, int64_t now)
 		put(m, "outcome", word_or_null(c->outcome));
 	}
 	put(j, "mediation", m);
-	put(j, "resolution", word_or_null(c->resolution));
 	put(j, "rating", word_or_null(c->rating));
-	put(j, "reopened", json_boolean(c->reopened));
-	put(j, "year", json_integer(c->year));
-	put(j, "work_year", json_integer(c->work_year));
-	put(j, "carried_from", c->work_year > c->year ? json_integer(c->year) : json_null());
 	put(j, "due_days", json_integer(c->due_days));
-	put(j, "due_at", when(c->due_at));
-	put(j, "overdue", json_boolean(is_overdue(c, now)));
-	put(j, "feedback_at", when(c->feedback_at));
 	put(j, "resolved_at", when(c->resolved_at));
 	put(j, "closed_at", when(c->closed_at));
-	put(j, "escalation_level", json_integer(c->escalation_level));
 	put(j, "escalated_to", word_or_null(c->escalated_to));
 	put(j, "created_by", text(c->created_by));
-	put(j, "created_at", when(c->created_at));
 	put(j, "updated_at", when(c->updated_at));
 	return j;
 }
@@ -296,7 +307,7 @@ struct case_list {
 static int add_case(void *ctx, const case_rec *c)
 {
 	struct case_list *l = ctx;
-	json_array_append_new(l->items, case_json(l->r, c, l->now));
+	json_array_append_new(l->items, case_row_json(l->r, c, l->now));
 	l->last = c->id;
 	return 0;
 }

@@ -176,6 +176,11 @@ test('a cadre records a case: 201 with the contract fields, submitted, due in 7 
   const row = list.body.items.find((x) => x.id === c.id);
   assert.ok(row);
   assert.ok(!('content' in row) && !('events' in row) && !('files' in row), JSON.stringify(row));
+  // A list row carries what the list shows (docs/modules/cases.md); its values are the case's.
+  assert.deepEqual(Object.keys(row).sort(), ['carried_from', 'channel', 'created_at', 'department_name', 'due_at',
+    'escalation_level', 'feedback_at', 'id', 'kind', 'overdue', 'place_code', 'place_name', 'reopened', 'reporter_name',
+    'reporter_phone', 'resolution', 'status', 'title', 'tracking_code', 'type', 'work_year', 'year'], JSON.stringify(row));
+  for (const k of Object.keys(row)) assert.deepEqual(row[k], again.body[k], k);
 });
 
 test('the reporter\'s phone: in full for the cadre and grid worker, masked for an official and a supervisor', async () => {
