@@ -8,7 +8,8 @@
 #include "core/util.h"
 
 /* Each module defines its descriptor in its <module>_http.c. */
-extern const gz_module system_module, places_module, auth_module, audit_module, registry_module, cases_module;
+extern const gz_module system_module, places_module, auth_module, audit_module, registry_module, cases_module,
+	council_module;
 
 const gz_module *const gz_modules[] = {
 	&system_module,
@@ -17,6 +18,7 @@ const gz_module *const gz_modules[] = {
 	&audit_module,
 	&registry_module,
 	&cases_module,
+	&council_module,
 	NULL,
 };
 

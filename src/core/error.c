@@ -31,6 +31,7 @@ static const struct {
 	[GZ_E_TOO_MANY] = {429, "too_many_attempts", "too many attempts"},
 	[GZ_E_UNAVAILABLE] = {503, "unavailable", "service busy, try again"},
 	[GZ_E_IO] = {500, "internal", "i/o error"},
+	[GZ_E_QUORUM_NOT_MET] = {422, "quorum_not_met", "the meeting has not reached its quorum"},
 };
 
 int gz_err_status(gz_err code)

@@ -42,6 +42,9 @@ before(async () => {
   ids.file = (await api(srv.base, 'POST', `/api/v1/cases/${ids.case.id}/files`, { token: tok.cadre, raw: png, headers: { 'content-type': 'image/png' } })).body.id;
   ids.department = (await api(srv.base, 'POST', '/api/v1/departments', { token: tok.admin, body: { place_code: '422802', name: '路由部门' } })).body.id;
   ids.resource = (await c('POST', '/case-resources', { place_code: VILLAGE, name: '路由志愿队', category: 'volunteers' })).body.id;
+  ids.meeting = (await c('POST', '/council/meetings', { place_code: VILLAGE, type: 'hall', title: '路由会议', venue: '议事堂', starts_at: '2026-12-01T09:00:00+08:00' })).body.id;
+  ids.item = (await c('POST', `/council/meetings/${ids.meeting}/items`, { title: '路由议题' })).body.id;
+  ids.member = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: ids.resident, kind: 'representative' })).body.id;
   srv.cli(['user', 'add', 'r-grid', '--role', 'grid_worker', '--scope', ids.grid, '--password-stdin'], 'route-pass-1\n');
   tok.grid_worker = await login(srv.base, 'r-grid', 'route-pass-1');
 });
@@ -61,7 +64,12 @@ function fill(pattern) {
     .replace('/files/{file}', `/files/${ids.file}`)
     .replace('/case-settings/{code}', `/case-settings/${VILLAGE}`)
     .replace('/departments/{id}', `/departments/${ids.department}`)
-    .replace('/case-resources/{id}', `/case-resources/${ids.resource}`);
+    .replace('/case-resources/{id}', `/case-resources/${ids.resource}`)
+    .replace('/council/topics/{id}', '/council/topics/1')
+    .replace('/council/members/{id}', `/council/members/${ids.member}`)
+    .replace('/council/meetings/{id}', `/council/meetings/${ids.meeting}`)
+    .replace('/items/{item}', `/items/${ids.item}`)
+    .replace('/council/votes/{id}', '/council/votes/1');
 }
 
 function isErrorShape(r) {
