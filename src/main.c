@@ -16,6 +16,7 @@
 #include "auth/auth.h"
 #include "cases/cases.h"
 #include "cases/cases_demo.h"
+#include "council/council_demo.h"
 #include "core/secret.h"
 #include "core/util.h"
 #include "http/http.h"
@@ -486,6 +487,9 @@ static gz_err demo_job(store *s, void *ctx, gz_error *e)
 		return rc;
 	cases_demo_users u = {&users[0], &users[1], &users[2], &users[3], &users[4], &users[5], first.id};
 	if ((rc = cases_demo_load(s, &u, &j->created, e)))
+		return rc;
+	int meetings = 0;
+	if ((rc = council_demo_load(s, &users[1], &users[0], &meetings, e)))
 		return rc;
 	char count[32], detail[64];
 	snprintf(count, sizeof count, "%d", j->created);

@@ -24,6 +24,8 @@ export const router = createRouter({
     // 扫码自助 · 进度查询: for residents on a phone (Vant, loaded only here), outside the layout.
     { path: '/m/report/:code', name: 'm-report', component: () => import('./views/mobile/ReportPage.vue'), meta: { public: true, phone: true, title: '我要反映' } },
     { path: '/m/track/:tracking?', name: 'm-track', component: () => import('./views/mobile/TrackPage.vue'), meta: { public: true, phone: true, title: '进度查询' } },
+    // 扫码签到 · 投票 (docs/modules/council.md): a resident signs in on the phone page itself.
+    { path: '/m/meeting/:id(\\d+)', name: 'm-meeting', component: () => import('./views/mobile/MeetingPage.vue'), meta: { public: true, phone: true, title: '会议签到与投票' } },
     { path: '/m/:rest(.*)*', redirect: { name: 'm-track', params: {} } }, // /m, /m/report without a code, a typo
     {
       path: '/',
