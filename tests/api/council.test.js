@@ -272,3 +272,34 @@ test('the members register makes a representatives meeting count members', async
   assert.equal(end.status, 200);
   assert.ok(end.body.until_at);
 });
+
+test('the demo: an upcoming 居民议事堂 at 罗滩社区 with the residents\' suggestions on its fixed agenda', async () => {
+  const s = await startServer({ places: 'national' });
+  try {
+    s.cli(['demo']);
+    const admin = await login(s.base, 'admin', 'admin-pass-123');
+    const get = (p) => api(s.base, 'GET', '/api/v1' + p, { token: admin });
+    const luotan = (await get('/council/meetings?under=421003005007')).body.items;
+    assert.equal(luotan.length, 1);
+    assert.deepEqual([luotan[0].type, luotan[0].status], ['hall', 'fixed']);
+    assert.ok(Date.parse(luotan[0].starts_at) > Date.now());
+    const full = (await get(`/council/meetings/${luotan[0].id}`)).body;
+    assert.ok(full.items.length >= 1);
+    for (const it of full.items) {
+      const c = (await get(`/cases/${it.case_id}`)).body;
+      assert.equal(c.place_code, '421003005007');
+      assert.equal(c.channel, 'hall');
+      assert.equal(it.title, c.title);
+    }
+    assert.equal(full.items[0].category, '公共事务公益事业类');
+    const cm = (await get(`/council/cases/${full.items[0].case_id}/meetings`)).body.items;
+    assert.deepEqual(cm.map((x) => x.id), [luotan[0].id]);
+    const xinmin = (await get('/council/meetings?under=421003003006')).body.items;
+    assert.deepEqual(xinmin.map((x) => [x.type, x.status]), [['resident_assembly', 'planned']]);
+    assert.equal(full.attendees.length, 0); // nothing invented
+    s.cli(['demo']); // again: nothing new
+    assert.equal((await get('/council/meetings')).body.items.length, 2);
+  } finally {
+    await s.stop();
+  }
+});
