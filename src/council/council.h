@@ -294,4 +294,83 @@ typedef struct {
 } council_publication;
 gz_err council_resolution_publication(store *s, int64_t resolution_id, council_publication *out, gz_error *e);
 
+/* --- elections (两委换届, community spokespersons) ----------------------------------------------
+ *
+ * Rounds: 1 the election, 2 the 另行选举 of the seats left unfilled. Art. 13: the voter list from the
+ * registry (present, 18+ on election day, hukou here), or added one by one on the other two bases;
+ * Art. 14: the list published at least 20 days before election day; Art. 15: more candidates than
+ * seats, the election valid when more than half of the registered voters vote, a candidate elected
+ * with more than half of the votes cast, a run-off winner by most votes but at least one third. */
+
+enum { COUNCIL_LIST_DAYS = 20, COUNCIL_SEATS_MAX = 30 };
+
+typedef struct {
+	int64_t id, resident_id, votes;
+	char name[50 * 4 + 1];
+	int round;
+	bool elected;
+} council_candidate;
+
+/* The law's count of one round, on numbers only: valid (cast > 1/2 of registered); then round 1
+ * elects candidates with votes > 1/2 of cast, round 2 those with the most votes and at least 1/3
+ * of cast — at most `seats`, by votes, none of a tie at the last seat. Sets c[i].elected; returns
+ * valid; rule receives the sentence in Chinese. */
+bool council_election_decide(int round, int seats, int64_t registered, int64_t cast, council_candidate *c, int n,
+			     char *rule, size_t rule_size);
+
+typedef struct {
+	int64_t id;
+	char place_code[GZ_CODE_MAX + 1];
+	char place_name[401];
+	char kind[16];
+	char title[COUNCIL_TITLE_MAX * 4 + 1];
+	int seats, round;
+	char election_day[11];
+	char status[12];
+	int64_t published_at, registered, cast, electors;
+	bool valid;
+	char rule[600];
+	char created_by[AUTH_NAME_MAX + 1];
+	int64_t created_at;
+} council_election;
+
+gz_err council_election_create(store *s, const gz_user *u, const char *place_code, const char *kind, const char *title,
+			       int seats, const char *election_day, int64_t now, council_election *out, gz_error *e);
+gz_err council_election_get(store *s, const gz_user *u, int64_t id, council_election *out, gz_error *e);
+typedef int (*council_election_visit)(void *ctx, const council_election *x);
+gz_err council_elections(store *s, const gz_range *range, council_election_visit fn, void *ctx, gz_error *e);
+/* The voter list from the registry (basis hukou_resident); *added counts the new entries. */
+gz_err council_electors_from_registry(store *s, const gz_user *u, int64_t id, int64_t now, int64_t *added, gz_error *e);
+/* One voter on basis hukou_away or resident_approved; note (the approval, required for the latter). */
+gz_err council_elector_add(store *s, const gz_user *u, int64_t id, int64_t resident_id, const char *basis, const char *note,
+			   gz_error *e);
+/* publish (registering → published: Art. 14's 20 days), open (published → voting: on election day,
+ * more candidates than seats), count (voting → counted), runoff (counted with seats unfilled →
+ * voting round 2), cancel. */
+gz_err council_election_act(store *s, const gz_user *u, int64_t id, const char *action, int64_t now, council_election *out,
+			    gz_error *e);
+gz_err council_candidate_add(store *s, const gz_user *u, int64_t id, int64_t resident_id, council_candidate *out,
+			     gz_error *e);
+typedef int (*council_candidate_visit)(void *ctx, const council_candidate *c);
+/* The candidates of a round, with votes only once it is counted. */
+gz_err council_candidates(store *s, int64_t id, int round, council_candidate_visit fn, void *ctx, gz_error *e);
+/* One ballot by a resident account for a registered voter of its household: up to the round's
+ * seats distinct candidates of the round (n 0: a blank ballot). */
+gz_err council_election_cast(store *s, const gz_user *u, int64_t id, int64_t resident_id, const int64_t *choices, int n,
+			     gz_error *e);
+bool council_election_has_voted(store *s, int64_t id, int round, int64_t resident_id);
+typedef struct {
+	int64_t resident_id, household_id;
+	char name[50 * 4 + 1];
+	char basis[20];
+	char note[200 * 4 + 1];
+} council_elector;
+typedef int (*council_elector_visit)(void *ctx, const council_elector *v);
+/* The voter list (the published list of Art. 14), by name, at most limit entries; household > 0
+ * keeps that household's. */
+gz_err council_electors(store *s, int64_t id, int64_t household, int limit, council_elector_visit fn, void *ctx,
+			gz_error *e);
+/* Whether resident is on the voter list. */
+bool council_is_elector(store *s, int64_t id, int64_t resident_id);
+
 #endif

@@ -856,6 +856,246 @@ static gz_err case_meetings_get(http_req *r)
 	return GZ_OK;
 }
 
+/* --- elections ------------------------------------------------------------------------------- */
+
+static json_t *election_json(const council_election *x)
+{
+	json_t *j = json_pack("{sI ss ss ss ss si si ss ss sI sI sI sb ss ss}", "id", (json_int_t)x->id, "place_code",
+			      x->place_code, "place_name", x->place_name, "kind", x->kind, "title", x->title, "seats", x->seats,
+			      "round", x->round, "election_day", x->election_day, "status", x->status, "electors",
+			      (json_int_t)x->electors, "registered", (json_int_t)x->registered, "cast", (json_int_t)x->cast,
+			      "valid", x->valid, "rule", x->rule, "created_by", x->created_by);
+	json_object_set_new(j, "published_at", when(x->published_at));
+	json_object_set_new(j, "created_at", when(x->created_at));
+	return j;
+}
+
+static int add_election(void *ctx, const council_election *x)
+{
+	json_array_append_new(ctx, election_json(x));
+	return 0;
+}
+
+static gz_err elections_get(http_req *r)
+{
+	const char *under;
+	gz_range range;
+	gz_err rc;
+	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
+		return rc;
+	if (under && *under && places_level_of(under) == PL_NONE)
+		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
+	if ((rc = http_scope_range(r, under, &range)))
+		return rc;
+	json_t *a = json_array();
+	if ((rc = council_elections(r->store, &range, add_election, a, &r->err))) {
+		json_decref(a);
+		return rc;
+	}
+	http_reply_list(r, a, NULL);
+	return GZ_OK;
+}
+
+static const http_field election_fields[] = {
+	{"place_code", JSON_STRING, true, GZ_CODE_MAX},
+	{"kind", JSON_STRING, true, 16},
+	{"title", JSON_STRING, true, COUNCIL_TITLE_MAX},
+	{"seats", JSON_INTEGER, true, 0},
+	{"election_day", JSON_STRING, true, 10},
+	{NULL},
+};
+
+static json_t *candidate_json(const council_candidate *c)
+{
+	return json_pack("{sI sI ss si sI sb}", "id", (json_int_t)c->id, "resident_id", (json_int_t)c->resident_id, "name",
+			 c->name, "round", c->round, "votes", (json_int_t)c->votes, "elected", c->elected);
+}
+
+static int add_candidate(void *ctx, const council_candidate *c)
+{
+	json_array_append_new(ctx, candidate_json(c));
+	return 0;
+}
+
+struct elector_list {
+	http_req *r;
+	json_t *items;
+	int64_t election;
+	int round;
+};
+
+static int add_elector(void *ctx, const council_elector *v)
+{
+	struct elector_list *l = ctx;
+	json_t *x = json_pack("{sI sI ss ss ss}", "resident_id", (json_int_t)v->resident_id, "household_id",
+			      (json_int_t)v->household_id, "name", v->name, "basis", v->basis, "note", v->note);
+	if (l->r->user->role == ROLE_RESIDENT)
+		json_object_set_new(x, "voted", json_boolean(council_election_has_voted(l->r->store, l->election, l->round,
+											 v->resident_id)));
+	json_array_append_new(l->items, x);
+	return 0;
+}
+
+/* The election with its candidates of every round (votes once counted) and, for staff, the voter
+ * list; for a resident, the voters of their household and whether each has voted this round. */
+static gz_err election_reply(http_req *r, const council_election *x, int status)
+{
+	json_t *j = election_json(x);
+	json_t *cands = json_array();
+	json_object_set_new(j, "candidates", cands);
+	struct elector_list l = {r, json_array(), x->id, x->round};
+	json_object_set_new(j, r->user->role == ROLE_RESIDENT ? "household" : "voters", l.items);
+	gz_err rc = GZ_OK;
+	for (int round = 1; !rc && round <= x->round; round++)
+		rc = council_candidates(r->store, x->id, round, add_candidate, cands, &r->err);
+	if (!rc)
+		rc = council_electors(r->store, x->id, r->user->role == ROLE_RESIDENT ? r->user->household_id : 0, 2000, add_elector,
+				      &l, &r->err);
+	if (rc) {
+		json_decref(j);
+		return rc;
+	}
+	r->status = status;
+	r->reply = j;
+	return GZ_OK;
+}
+
+static gz_err election_post(http_req *r)
+{
+	gz_err rc = http_body_check(r, election_fields);
+	if (rc)
+		return rc;
+	int64_t seats = int_field(r, "seats");
+	council_election x;
+	if ((rc = council_election_create(r->store, r->user, http_body_str(r, "place_code"), http_body_str(r, "kind"),
+					  http_body_str(r, "title"), seats < 0 || seats > 1000 ? 0 : (int)seats,
+					  http_body_str(r, "election_day"), gz_now(), &x, &r->err)))
+		return rc;
+	http_audit(r, "election", x.id, x.place_code);
+	return election_reply(r, &x, 201);
+}
+
+static gz_err election_get(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	if (rc)
+		return rc;
+	council_election x;
+	if ((rc = council_election_get(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	return election_reply(r, &x, 200);
+}
+
+static const http_field elector_fields[] = {
+	{"from_registry", JSON_TRUE, false, 0},
+	{"resident_id", JSON_INTEGER, false, 0},
+	{"basis", JSON_STRING, false, 20},
+	{"note", JSON_STRING, false, 200},
+	{NULL},
+};
+
+static gz_err elector_post(http_req *r)
+{
+	int64_t id, rid;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, elector_fields)) ||
+	    (rc = id_field(r, "resident_id", "resident", &rid)))
+		return rc;
+	int64_t added = 0;
+	if (json_is_true(json_object_get(r->body, "from_registry"))) {
+		if (rid)
+			return http_fail(r, GZ_E_INVALID_VALUE, "resident_id", "give from_registry or a resident, not both");
+		rc = council_electors_from_registry(r->store, r->user, id, gz_now(), &added, &r->err);
+	} else if (rid) {
+		rc = council_elector_add(r->store, r->user, id, rid, http_body_str(r, "basis"), http_body_str(r, "note"), &r->err);
+		added = 1;
+	} else {
+		return http_fail(r, GZ_E_MISSING_FIELD, "resident_id", "say whom to register, or from_registry");
+	}
+	if (rc)
+		return rc;
+	council_election x;
+	if ((rc = council_election_get(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	http_audit(r, "election", id, x.place_code);
+	r->audit_detail = json_pack("{ss sI}", "action", "register", "added", (json_int_t)added);
+	r->status = 201;
+	r->reply = json_pack("{sI sI}", "added", (json_int_t)added, "electors", (json_int_t)x.electors);
+	return GZ_OK;
+}
+
+static const http_field candidate_fields[] = {{"resident_id", JSON_INTEGER, true, 0}, {NULL}};
+
+static gz_err candidate_post(http_req *r)
+{
+	int64_t id, rid;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, candidate_fields)) ||
+	    (rc = id_field(r, "resident_id", "resident", &rid)))
+		return rc;
+	council_candidate c;
+	if ((rc = council_candidate_add(r->store, r->user, id, rid, &c, &r->err)))
+		return rc;
+	council_election x;
+	if ((rc = council_election_get(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	http_audit(r, "election", id, x.place_code);
+	r->audit_detail = json_pack("{ss sI}", "action", "candidate", "resident", (json_int_t)rid);
+	r->status = 201;
+	r->reply = candidate_json(&c);
+	return GZ_OK;
+}
+
+static gz_err election_act(http_req *r)
+{
+	int64_t id;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, act_fields)))
+		return rc;
+	const char *action = http_body_str(r, "action");
+	council_election x;
+	if ((rc = council_election_act(r->store, r->user, id, action, gz_now(), &x, &r->err)))
+		return rc;
+	http_audit(r, "election", id, x.place_code);
+	r->audit_detail = json_pack("{ss ss si}", "action", action, "status", x.status, "round", x.round);
+	return election_reply(r, &x, 200);
+}
+
+static const http_field election_ballot_fields[] = {
+	{"resident_id", JSON_INTEGER, true, 0},
+	{"choices", JSON_ARRAY, true, 0},
+	{NULL},
+};
+
+static gz_err election_ballot_post(http_req *r)
+{
+	int64_t id, rid;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, election_ballot_fields)) ||
+	    (rc = id_field(r, "resident_id", "resident", &rid)))
+		return rc;
+	json_t *a = json_object_get(r->body, "choices");
+	size_t n = json_array_size(a);
+	if (n > COUNCIL_SEATS_MAX)
+		return http_fail(r, GZ_E_INVALID_VALUE, "choices", "a ballot marks at most %d candidates", COUNCIL_SEATS_MAX);
+	int64_t choices[COUNCIL_SEATS_MAX];
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_array_get(a, i);
+		if (!json_is_integer(v))
+			return http_fail(r, GZ_E_INVALID_TYPE, "choices", "choices must be candidate ids");
+		choices[i] = json_integer_value(v);
+	}
+	if ((rc = council_election_cast(r->store, r->user, id, rid, choices, (int)n, &r->err)))
+		return rc;
+	/* Audited as a ballot of this account in this election, never its content. */
+	http_audit(r, "election", id, r->user->scope);
+	r->audit_detail = json_pack("{ss}", "action", "ballot");
+	r->status = 201;
+	r->reply = json_pack("{sI sb}", "election_id", (json_int_t)id, "cast", 1);
+	return GZ_OK;
+}
+
 #define W (HF_WRITE | HF_JSON_BODY)
 #define READ (COUNCIL_READ_ROLES)
 #define MANAGE (COUNCIL_MANAGE_ROLES)
@@ -884,6 +1124,16 @@ static const http_route council_routes[] = {
 	{HTTP_POST, "/api/v1/council/votes/{id}/close", vote_close, HF_WRITE, MANAGE, 0, "vote.close"},
 	{HTTP_POST, "/api/v1/council/votes/{id}/ballots", ballot_post, W, ROLE_RESIDENT, 1024, "vote.ballot"},
 	{HTTP_GET, "/api/v1/council/cases/{id}/meetings", case_meetings_get, 0, CASE_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/council/elections", elections_get, 0, READ, 0, NULL},
+	{HTTP_POST, "/api/v1/council/elections", election_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 4096, "election.create"},
+	{HTTP_GET, "/api/v1/council/elections/{id}", election_get, 0, READ | ROLE_RESIDENT, 0, NULL},
+	{HTTP_POST, "/api/v1/council/elections/{id}/electors", elector_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 2048,
+	 "election.register"},
+	{HTTP_POST, "/api/v1/council/elections/{id}/candidates", candidate_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 1024,
+	 "election.candidate"},
+	{HTTP_POST, "/api/v1/council/elections/{id}/actions", election_act, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 1024,
+	 "election.act"},
+	{HTTP_POST, "/api/v1/council/elections/{id}/ballots", election_ballot_post, W, ROLE_RESIDENT, 4096, "election.ballot"},
 	{0},
 };
 

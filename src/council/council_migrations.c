@@ -121,5 +121,56 @@ const store_migration council_migrations[] = {
 	 " decided_by TEXT NOT NULL,"
 	 " decided_at INTEGER NOT NULL);"
 	 "CREATE INDEX council_resolutions_meeting ON council_resolutions(meeting_id, id);"},
+	{2, "elections",
+	 /* An election of a village's or community's committee (两委换届) or of its spokespersons, in
+	  * rounds: 1 the election, 2 the 另行选举 for seats left unfilled (Art. 15). */
+	 "CREATE TABLE council_elections("
+	 " id INTEGER PRIMARY KEY,"
+	 " place_code TEXT NOT NULL,"
+	 " kind TEXT NOT NULL CHECK (kind IN ('committee', 'spokesperson')),"
+	 " title TEXT NOT NULL,"
+	 " seats INTEGER NOT NULL CHECK (seats BETWEEN 1 AND 30),"
+	 " election_day TEXT NOT NULL,"
+	 " status TEXT NOT NULL CHECK (status IN ('registering', 'published', 'voting', 'counted', 'cancelled')),"
+	 " round INTEGER NOT NULL DEFAULT 1,"
+	 " published_at INTEGER,"
+	 " registered INTEGER NOT NULL DEFAULT 0," /* electors when the round's voting opened */
+	 " cast_n INTEGER NOT NULL DEFAULT 0,"
+	 " valid INTEGER NOT NULL DEFAULT 0,"
+	 " rule TEXT NOT NULL DEFAULT '',"
+	 " created_by TEXT NOT NULL,"
+	 " created_at INTEGER NOT NULL);"
+	 "CREATE INDEX council_elections_place ON council_elections(place_code, id);"
+	 /* The voter list (Art. 13): basis hukou_resident (1), hukou_away (2, opting in),
+	  * resident_approved (3, living here a year or more, approved by the villagers' meeting). */
+	 "CREATE TABLE council_electors("
+	 " election_id INTEGER NOT NULL REFERENCES council_elections(id),"
+	 " resident_id INTEGER NOT NULL,"
+	 " household_id INTEGER NOT NULL,"
+	 " basis TEXT NOT NULL CHECK (basis IN ('hukou_resident', 'hukou_away', 'resident_approved')),"
+	 " note TEXT NOT NULL DEFAULT '',"
+	 " added_by TEXT NOT NULL,"
+	 " PRIMARY KEY (election_id, resident_id)) WITHOUT ROWID;"
+	 "CREATE TABLE council_candidates("
+	 " id INTEGER PRIMARY KEY,"
+	 " election_id INTEGER NOT NULL REFERENCES council_elections(id),"
+	 " round INTEGER NOT NULL,"
+	 " resident_id INTEGER NOT NULL,"
+	 " votes INTEGER NOT NULL DEFAULT 0,"
+	 " elected INTEGER NOT NULL DEFAULT 0,"
+	 " UNIQUE (election_id, round, resident_id));"
+	 /* Secret ballots as for votes: who voted, and what was voted, unlinkable. choices: the
+	  * candidates' ids, sorted, comma-separated ('' for a blank ballot). */
+	 "CREATE TABLE council_election_voted("
+	 " election_id INTEGER NOT NULL,"
+	 " round INTEGER NOT NULL,"
+	 " resident_id INTEGER NOT NULL,"
+	 " PRIMARY KEY (election_id, round, resident_id)) WITHOUT ROWID;"
+	 "CREATE TABLE council_election_ballots("
+	 " election_id INTEGER NOT NULL,"
+	 " round INTEGER NOT NULL,"
+	 " ballot_key BLOB NOT NULL,"
+	 " choices TEXT NOT NULL,"
+	 " PRIMARY KEY (election_id, round, ballot_key)) WITHOUT ROWID;"},
 	{0},
 };

@@ -303,3 +303,65 @@ test('the demo: an upcoming 居民议事堂 at 罗滩社区 with the residents\'
     await s.stop();
   }
 });
+
+test('an election: the voter list from the registry, 20 days, candidates, ballots, the count on election day', async () => {
+  const day = (offsetDays) => new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3).toISOString().slice(0, 10);
+  const mk = await call('xinmin', 'POST', '/council/elections', { place_code: XINMIN, kind: 'committee', title: '社区居委会换届选举', seats: 1, election_day: day(19) });
+  assert.equal(mk.status, 201, mk.text);
+  // Residents with hukou here: the test's residents have none recorded, so the list from the
+  // registry is empty until hukou is set; set it for four of them and the big household.
+  for (const rid of [...ids.adults.slice(6, 10), ids.bigA, ids.bigB]) assert.equal((await call('xinmin', 'PATCH', `/residents/${rid}`, { hukou: 'local' })).status, 200);
+  const reg = await call('xinmin', 'POST', `/council/elections/${mk.body.id}/electors`, { from_registry: true });
+  assert.equal(reg.status, 201, reg.text);
+  assert.equal(reg.body.added, 6);
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${mk.body.id}/electors`, { resident_id: ids.child, basis: 'hukou_away' })).status, 422);
+  // 19 days before election day: too late to publish the list (Art. 14).
+  const late = await call('xinmin', 'POST', `/council/elections/${mk.body.id}/actions`, { action: 'publish' });
+  assert.equal(late.status, 409);
+  assert.match(late.body.error.message, /20 days/);
+
+  const el = await call('xinmin', 'POST', '/council/elections', { place_code: XINMIN, kind: 'committee', title: '换届选举', seats: 1, election_day: day(20) });
+  const id = el.body.id;
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/electors`, { from_registry: true })).body.added, 6);
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'publish' })).status, 200);
+  const full = (await call('fayan', 'GET', `/council/elections/${id}`)).body;
+  assert.equal(full.voters.length, 6);
+  assert.ok(full.voters.every((v) => v.basis === 'hukou_resident'));
+  const cands = [];
+  for (const rid of [ids.adults[6], ids.adults[7], ids.bigA]) {
+    const c = await call('xinmin', 'POST', `/council/elections/${id}/candidates`, { resident_id: rid });
+    assert.equal(c.status, 201, c.text);
+    cands.push(c.body.id);
+  }
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/candidates`, { resident_id: ids.adults[0] })).status, 422); // not a voter
+  // Not before election day.
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'open' })).status, 409);
+  // Twenty days later (the server's clock shifted), the same data.
+  await srv.stop({ keep: true });
+  const later = await startServer({ dataDir: srv.dataDir, env: { GONGZHI_CLOCK_OFFSET: String(20 * 86400) } });
+  srv = later;
+  for (const u of ['xinmin', 'fayan', 'zhangda']) tok[u] = await login(srv.base, u, PW);
+  const open = await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'open' });
+  assert.equal(open.status, 200, open.text);
+  assert.equal(open.body.registered, 6);
+  // The big household's two voters vote from its account; nobody else does: 2 of 6 is not
+  // more than half, so the election is void.
+  const mine = (await call('zhangda', 'GET', `/council/elections/${id}`)).body;
+  assert.deepEqual(mine.household.map((v) => v.resident_id).sort(), [ids.bigA, ids.bigB].sort());
+  assert.equal(mine.voters, undefined);
+  assert.ok(mine.candidates.every((c) => c.votes === 0));
+  assert.equal((await call('zhangda', 'POST', `/council/elections/${id}/ballots`, { resident_id: ids.bigA, choices: [cands[0], cands[1]] })).status, 422); // one seat
+  assert.equal((await call('zhangda', 'POST', `/council/elections/${id}/ballots`, { resident_id: ids.bigA, choices: [cands[2]] })).status, 201);
+  assert.equal((await call('zhangda', 'POST', `/council/elections/${id}/ballots`, { resident_id: ids.bigA, choices: [cands[0]] })).status, 409);
+  assert.equal((await call('zhangda', 'POST', `/council/elections/${id}/ballots`, { resident_id: ids.bigB, choices: [cands[2]] })).status, 201);
+  assert.equal((await call('zhangda', 'POST', `/council/elections/${id}/ballots`, { resident_id: ids.adults[6], choices: [] })).status, 403);
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/ballots`, { resident_id: ids.bigA, choices: [] })).status, 403);
+  const counted = await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'count' });
+  assert.equal(counted.status, 200);
+  assert.equal(counted.body.valid, false);
+  assert.equal(counted.body.cast, 2);
+  assert.match(counted.body.rule, /登记选民6人，参加投票2人，未过半数，选举无效/);
+  assert.ok(counted.body.candidates.every((c) => !c.elected));
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'runoff' })).status, 409);
+  assert.ok((await call('fayan', 'GET', '/council/elections')).body.items.some((x) => x.id === id));
+});

@@ -513,6 +513,217 @@ static void secret_ballots_one_each_counted_after_closing(void **state)
 	assert_true(reordered);
 }
 
+/* --- elections ------------------------------------------------------------------------------- */
+
+static void election_rules_at_their_boundaries(void **state)
+{
+	(void)state;
+	char rule[600];
+	council_candidate c[3] = {{.id = 1, .votes = 50}, {.id = 2, .votes = 51}};
+	/* Art. 15: valid only if more than half of the registered vote. */
+	assert_false(council_election_decide(1, 1, 100, 50, c, 2, rule, sizeof rule));
+	assert_false(c[0].elected || c[1].elected);
+	assert_non_null(strstr(rule, "选举无效"));
+	assert_true(council_election_decide(1, 1, 100, 51, c, 2, rule, sizeof rule));
+	/* A candidate needs more than half of the votes cast: of 100, 50 is not, 51 is. */
+	assert_true(council_election_decide(1, 2, 150, 100, c, 2, rule, sizeof rule));
+	assert_false(c[0].elected);
+	assert_true(c[1].elected);
+	assert_non_null(strstr(rule, "应选2人，当选1人"));
+	/* More qualified than seats: the most votes; a tie at the last seat elects none of it. */
+	council_candidate d[3] = {{.id = 1, .votes = 60}, {.id = 2, .votes = 55}, {.id = 3, .votes = 51}};
+	assert_true(council_election_decide(1, 2, 150, 100, d, 3, rule, sizeof rule));
+	assert_true(d[0].elected && d[1].elected && !d[2].elected);
+	council_candidate t[3] = {{.id = 1, .votes = 70}, {.id = 2, .votes = 60}, {.id = 3, .votes = 60}};
+	assert_true(council_election_decide(1, 2, 150, 100, t, 3, rule, sizeof rule));
+	assert_true(t[0].elected && !t[1].elected && !t[2].elected);
+	/* The run-off: most votes, but at least one third of those cast — 30 of 90 is, 29 is not. */
+	council_candidate r[2] = {{.id = 1, .votes = 30}, {.id = 2, .votes = 29}};
+	assert_true(council_election_decide(2, 1, 150, 90, r, 2, rule, sizeof rule));
+	assert_true(r[0].elected && !r[1].elected);
+	assert_non_null(strstr(rule, "三分之一"));
+	r[0].votes = 29, r[1].votes = 28;
+	assert_true(council_election_decide(2, 1, 150, 90, r, 2, rule, sizeof rule));
+	assert_false(r[0].elected || r[1].elected);
+}
+
+static int ncollected;
+static int collect_cand(void *ctx, const council_candidate *cc)
+{
+	council_candidate *out = ctx;
+	if (ncollected < 3)
+		out[ncollected++] = *cc;
+	return 0;
+}
+
+static int64_t villager(struct fx *f, int64_t hid, const char *name, const char *birth, const char *hukou)
+{
+	reg_resident_in in = {.household_id = hid, .name = name, .gender = "male", .birth_date = birth, .relation = "其他",
+			      .hukou = hukou};
+	reg_resident r;
+	gz_error e = {0};
+	gz_err rc = TX(registry_resident_create(f->s, &f->cadre, &in, &r, &e));
+	if (rc)
+		fail_msg("resident: %s", e.message);
+	return r.id;
+}
+
+static gz_err eact(struct fx *f, int64_t id, const char *what, int64_t now, council_election *x, gz_error *e)
+{
+	return TX(council_election_act(f->s, &f->cadre, id, what, now, x, e));
+}
+
+static void an_election_from_the_list_to_the_runoff(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	int64_t now = gz_now();
+	char day[11];
+	gz_date_shanghai(now + 20 * 86400, day); /* exactly 20 days ahead */
+	int64_t h[4];
+	char addr[16];
+	for (int i = 0; i < 4; i++) {
+		snprintf(addr, sizeof addr, "%d号", i + 1);
+		h[i] = household(f, addr);
+	}
+	int64_t v[4];
+	v[0] = villager(f, h[0], "甲", "1960-01-01", "local");
+	v[1] = villager(f, h[1], "乙", "1961-01-01", "local");
+	v[2] = villager(f, h[2], "丙", "1962-01-01", "local");
+	v[3] = villager(f, h[3], "丁", "1963-01-01", "local");
+	int64_t outsider = villager(f, h[3], "戊", "1970-01-01", "nonlocal");
+	int64_t minor = villager(f, h[0], "小己", "2015-01-01", "local");
+
+	council_election x;
+	char past[11];
+	gz_date_shanghai(now - 86400, past);
+	assert_int_equal(TX(council_election_create(f->s, &f->cadre, VILLAGE, "committee", "换届", 2, past, now, &x, &e)),
+			 GZ_E_INVALID_VALUE);
+	assert_int_equal(TX(council_election_create(f->s, &f->supervisor, VILLAGE, "committee", "换届", 2, day, now, &x, &e)),
+			 GZ_E_FORBIDDEN);
+	assert_int_equal(TX(council_election_create(f->s, &f->cadre, VILLAGE, "committee", "第十二届村委会换届", 1, day, now, &x, &e)),
+			 GZ_OK);
+	int64_t id = x.id;
+	assert_int_equal(eact(f, id, "publish", now, &x, &e), GZ_E_CONFLICT); /* no voters yet */
+	int64_t added;
+	assert_int_equal(TX(council_electors_from_registry(f->s, &f->cadre, id, now, &added, &e)), GZ_OK);
+	assert_int_equal(added, 4); /* neither the minor nor the one without hukou here */
+	assert_false(council_is_elector(f->s, id, minor));
+	assert_int_equal(TX(council_elector_add(f->s, &f->cadre, id, outsider, "resident_approved", NULL, &e)), GZ_E_MISSING_FIELD);
+	assert_int_equal(TX(council_elector_add(f->s, &f->cadre, id, outsider, "resident_approved", "2026年村民会议同意", &e)), GZ_OK);
+	assert_int_equal(TX(council_elector_add(f->s, &f->cadre, id, v[0], "hukou_away", NULL, &e)), GZ_E_CONFLICT);
+	assert_int_equal(TX(council_elector_add(f->s, &f->cadre, id, minor, "hukou_away", NULL, &e)), GZ_E_INVALID_VALUE);
+	/* Art. 14: a day later is 19 days before election day — too late; today is exactly 20. */
+	assert_int_equal(eact(f, id, "publish", now + 86400, &x, &e), GZ_E_CONFLICT);
+	assert_non_null(strstr(e.message, "19 days"));
+	assert_int_equal(eact(f, id, "publish", now, &x, &e), GZ_OK);
+	assert_int_equal(x.electors, 5);
+	council_candidate c;
+	assert_int_equal(TX(council_candidate_add(f->s, &f->cadre, id, minor, &c, &e)), GZ_E_INVALID_VALUE);
+	assert_int_equal(TX(council_candidate_add(f->s, &f->cadre, id, v[0], &c, &e)), GZ_OK);
+	int64_t c0 = c.id;
+	int64_t election_day = now + 20 * 86400;
+	/* One candidate for one seat: no 差额. And not before election day. */
+	assert_int_equal(eact(f, id, "open", election_day, &x, &e), GZ_E_CONFLICT);
+	assert_int_equal(TX(council_candidate_add(f->s, &f->cadre, id, v[1], &c, &e)), GZ_OK);
+	int64_t c1 = c.id;
+	assert_int_equal(TX(council_candidate_add(f->s, &f->cadre, id, v[2], &c, &e)), GZ_OK);
+	int64_t c2 = c.id;
+	assert_int_equal(eact(f, id, "open", now, &x, &e), GZ_E_CONFLICT);
+	assert_int_equal(eact(f, id, "open", election_day, &x, &e), GZ_OK);
+	assert_int_equal(x.registered, 5);
+
+	gz_user acct[4];
+	for (int i = 0; i < 4; i++) {
+		acct[i] = (gz_user){.id = 20 + i, .role = ROLE_RESIDENT, .household_id = h[i]};
+		snprintf(acct[i].username, sizeof acct[i].username, "res%d", i);
+		strcpy(acct[i].scope, f->grid);
+	}
+	int64_t one[1] = {c0}, two[2] = {c0, c1};
+	assert_int_equal(TX(council_election_cast(f->s, &acct[0], id, v[0], two, 2, &e)), GZ_E_INVALID_VALUE); /* 1 seat */
+	assert_int_equal(TX(council_election_cast(f->s, &acct[1], id, v[0], one, 1, &e)), GZ_E_FORBIDDEN);
+	/* 甲 and 乙 for c0, 丙 for c1: 3 of 5 vote (valid); c0 has 2 of 3 (more than half). */
+	assert_int_equal(TX(council_election_cast(f->s, &acct[0], id, v[0], one, 1, &e)), GZ_OK);
+	assert_int_equal(TX(council_election_cast(f->s, &acct[0], id, v[0], one, 1, &e)), GZ_E_CONFLICT);
+	assert_int_equal(TX(council_election_cast(f->s, &acct[1], id, v[1], one, 1, &e)), GZ_OK);
+	int64_t for1[1] = {c1};
+	assert_int_equal(TX(council_election_cast(f->s, &acct[2], id, v[2], for1, 1, &e)), GZ_OK);
+	assert_int_equal(eact(f, id, "count", election_day, &x, &e), GZ_OK);
+	assert_true(x.valid);
+	assert_int_equal(x.cast, 3);
+	council_candidate got[3];
+	int n = 0;
+	ncollected = 0;
+	assert_int_equal(council_candidates(f->s, id, 1, collect_cand, got, &e), GZ_OK);
+	for (int i = 0; i < 3; i++) {
+		if (got[i].id == c0)
+			assert_true(got[i].elected && got[i].votes == 2), n++;
+		if (got[i].id == c1 || got[i].id == c2)
+			assert_false(got[i].elected);
+	}
+	assert_int_equal(n, 1);
+	/* Every seat filled: no run-off. */
+	assert_int_equal(eact(f, id, "runoff", election_day, &x, &e), GZ_E_CONFLICT);
+}
+
+
+static void an_election_without_a_winner_goes_to_a_runoff(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	int64_t now = gz_now();
+	char day[11];
+	gz_date_shanghai(now + 25 * 86400, day);
+	int64_t v[6];
+	gz_user acct[6];
+	for (int i = 0; i < 6; i++) {
+		char addr[16], name[16];
+		snprintf(addr, sizeof addr, "%d号", i + 1);
+		snprintf(name, sizeof name, "民%d", i + 1);
+		int64_t h = household(f, addr);
+		v[i] = villager(f, h, name, "1970-01-01", "local");
+		acct[i] = (gz_user){.id = 30 + i, .role = ROLE_RESIDENT, .household_id = h};
+		snprintf(acct[i].username, sizeof acct[i].username, "r%d", i);
+		strcpy(acct[i].scope, f->grid);
+	}
+	council_election x;
+	assert_int_equal(TX(council_election_create(f->s, &f->cadre, VILLAGE, "spokesperson", "社区发言人", 1, day, now, &x, &e)), GZ_OK);
+	int64_t id = x.id, added, later = now + 25 * 86400;
+	assert_int_equal(TX(council_electors_from_registry(f->s, &f->cadre, id, now, &added, &e)), GZ_OK);
+	assert_int_equal(eact(f, id, "publish", now, &x, &e), GZ_OK);
+	council_candidate c[3];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(TX(council_candidate_add(f->s, &f->cadre, id, v[i], &c[i], &e)), GZ_OK);
+	assert_int_equal(eact(f, id, "open", later, &x, &e), GZ_OK);
+	/* 6 vote 2/2/2: nobody has more than half. */
+	for (int i = 0; i < 6; i++) {
+		int64_t ch[1] = {c[i % 3].id};
+		assert_int_equal(TX(council_election_cast(f->s, &acct[i], id, v[i], ch, 1, &e)), GZ_OK);
+	}
+	assert_int_equal(eact(f, id, "count", later, &x, &e), GZ_OK);
+	assert_true(x.valid);
+	assert_int_equal(eact(f, id, "runoff", later, &x, &e), GZ_OK);
+	assert_int_equal(x.round, 2);
+	assert_string_equal(x.status, "voting");
+	council_candidate r2[3];
+	ncollected = 0;
+	assert_int_equal(council_candidates(f->s, id, 2, collect_cand, r2, &e), GZ_OK);
+	assert_int_equal(ncollected, 3); /* a three-way tie: all of it */
+	/* Run-off: 2 of 6 for the first (exactly one third), 1 each for the others, 2 blank. */
+	int64_t pick[6] = {r2[0].id, r2[0].id, r2[1].id, r2[2].id, 0, 0};
+	for (int i = 0; i < 6; i++) {
+		int64_t ch[1] = {pick[i]};
+		assert_int_equal(TX(council_election_cast(f->s, &acct[i], id, v[i], ch, pick[i] ? 1 : 0, &e)), GZ_OK);
+	}
+	assert_int_equal(eact(f, id, "count", later, &x, &e), GZ_OK);
+	ncollected = 0;
+	assert_int_equal(council_candidates(f->s, id, 2, collect_cand, r2, &e), GZ_OK);
+	assert_true(r2[0].elected && r2[0].votes == 2);
+	assert_false(r2[1].elected || r2[2].elected);
+	assert_non_null(strstr(x.rule, "另行选举"));
+	assert_int_equal(eact(f, id, "runoff", later, &x, &e), GZ_E_CONFLICT);
+}
+
 int main(void)
 {
 	gz_log_set_level(GZ_LOG_WARN);
@@ -526,6 +737,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(members_meeting_counts_its_members, setup, teardown),
 		cmocka_unit_test_setup_teardown(briefing_agenda_is_fixed_by_the_supervision_committee, setup, teardown),
 		cmocka_unit_test_setup_teardown(secret_ballots_one_each_counted_after_closing, setup, teardown),
+		cmocka_unit_test(election_rules_at_their_boundaries),
+		cmocka_unit_test_setup_teardown(an_election_from_the_list_to_the_runoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_election_without_a_winner_goes_to_a_runoff, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
