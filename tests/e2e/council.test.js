@@ -6,7 +6,9 @@
 //     case's page shows the meeting;
 //   - phone (390×844, touch): a resident opens the meeting's QR link, signs in on the page, checks
 //     in a member of their household, casts a secret ballot once (the second is not offered), and
-//     sees the result only after the clerk closes the vote.
+//     sees the result only after the clerk closes the vote;
+//   - console: an election — the voter list from the registry, two candidates nominated, and the
+//     list's publication refused 19 days before election day with the reason (Art. 14).
 // Needs GZ_DATA_DIR (the server's data directory: a resident account is linked to its household
 // with the CLI) besides the usual server settings; tests/e2e/serve.js gives them all.
 //   node tests/e2e/serve.js council
@@ -198,4 +200,40 @@ test('phone: a resident checks in by the QR link and casts one secret ballot', a
   assert.match(text(await ballot.locator('[data-test="m-vote-result"]').textContent()), /通过.*赞成1票/)
   assert.ok(!(await page.locator('body').textContent()).includes(spouse.name + '已投票'))
   assert.deepEqual(problems.filter((p) => !/HTTP 409/.test(p)), [])
+})
+
+test('console: an election — voters from the registry, candidates, the list published 20 days ahead', async () => {
+  const tag = unique()
+  const v = await village([[`选民甲${tag}`], [`选民乙${tag}`], [`选民丙${tag}`]])
+  for (const h of v.households) await call('PATCH', `/residents/${h.people[0].id}`, { hukou: 'local' })
+  const title = `村委会换届${tag}`
+  const { page, problems } = await openPage({ watchApi: true, expected: (res) => res.status() === 409 && res.url().endsWith('/actions') })
+  await signIn(page)
+  await page.goto(`${BASE}/council/elections`)
+  await pickPlace(page, GAOFENG_CHAIN)
+  await page.locator('[data-test="election-new"]').click()
+  const form = page.locator('.el-dialog', { has: page.locator('.el-dialog__title', { hasText: '新建选举' }) })
+  await form.locator('input[data-test="election-title-input"]').fill(title)
+  await form.locator('[data-test="election-seats"] input').fill('1')
+  const day = new Date(Date.now() + 8 * 3600e3 + 19 * 86400e3).toISOString().slice(0, 10) // too soon for the list
+  const picker = form.locator('.el-date-editor input')
+  await picker.fill(day)
+  await picker.press('Enter')
+  await form.locator('.el-dialog__title').click()
+  await form.locator('[data-test="election-save"]').click()
+  await page.waitForURL(/\/council\/elections\/\d+$/)
+  await page.locator('[data-test="election-title"]', { hasText: title }).waitFor()
+  await page.locator('[data-test="voters-from-registry"]').click()
+  // Only this grid's three have hukou recorded as local among the village's residents made here.
+  for (const h of v.households) await page.locator('[data-test="voters-table"]', { hasText: h.people[0].name }).waitFor()
+  for (const h of v.households.slice(0, 2)) {
+    await choose(page, page.locator('[data-test="candidate-pick"]'), h.people[0].name)
+    await page.locator('[data-test="candidate-add"]').click()
+    await page.locator('[data-test="candidate-name"]', { hasText: h.people[0].name }).waitFor()
+  }
+  // 19 days before election day: refused, with the reason shown.
+  await page.locator('[data-test="election-publish"]').click()
+  await page.locator('.el-message--error', { hasText: '20 日前公布' }).waitFor()
+  assert.equal(text(await page.locator('[data-test="election-status"]').textContent()), '选民登记')
+  assert.deepEqual(problems, [])
 })
