@@ -373,4 +373,50 @@ gz_err council_electors(store *s, int64_t id, int64_t household, int limit, coun
 /* Whether resident is on the voter list. */
 bool council_is_elector(store *s, int64_t id, int64_t resident_id);
 
+/* --- selections (创新项目评审) ------------------------------------------------------------------
+ *
+ * Projects chosen from applications by reviewers' scores (0–100): each reviewer scores an
+ * application once (again replaces); closing ranks the applications by mean score — compared as
+ * fractions in integers — and chooses the first `picks`; an application nobody scored is not
+ * ranked; a tie across the last place is refused (409) until a reviewer breaks it. Admin and
+ * officials create, add applications, score and close. */
+
+typedef struct {
+	int64_t id;
+	char place_code[GZ_CODE_MAX + 1];
+	char place_name[401];
+	char title[COUNCIL_TITLE_MAX * 4 + 1];
+	int picks;
+	char status[8];
+	int64_t applications, created_at, closed_at;
+	char created_by[AUTH_NAME_MAX + 1];
+} council_selection;
+
+typedef struct {
+	int64_t id, selection_id;
+	char place_code[GZ_CODE_MAX + 1];
+	char place_name[401];
+	char title[COUNCIL_TITLE_MAX * 4 + 1];
+	int64_t scores, sum; /* reviewers who scored it, and the sum of their scores */
+	int mine;            /* the caller's score, -1 when none */
+	bool chosen;
+	int rank;            /* 1… once closed, 0 when unranked */
+} council_application;
+
+/* Whether mean a (sum/n) is above mean b, in integers; an application without scores is below all. */
+int council_mean_cmp(int64_t sum_a, int64_t n_a, int64_t sum_b, int64_t n_b);
+
+gz_err council_selection_create(store *s, const gz_user *u, const char *place_code, const char *title, int picks,
+				int64_t now, council_selection *out, gz_error *e);
+gz_err council_selection_get(store *s, const gz_user *u, int64_t id, council_selection *out, gz_error *e);
+typedef int (*council_selection_visit)(void *ctx, const council_selection *x);
+gz_err council_selections(store *s, const gz_range *range, council_selection_visit fn, void *ctx, gz_error *e);
+gz_err council_application_add(store *s, const gz_user *u, int64_t id, const char *place_code, const char *title,
+			       int64_t now, council_application *out, gz_error *e);
+gz_err council_score(store *s, const gz_user *u, int64_t id, int64_t application_id, int score, int64_t now, gz_error *e);
+typedef int (*council_application_visit)(void *ctx, const council_application *a);
+/* The applications: by rank once closed, else in the order they came; mine from u. */
+gz_err council_applications(store *s, const gz_user *u, int64_t id, council_application_visit fn, void *ctx, gz_error *e);
+gz_err council_selection_close(store *s, const gz_user *u, int64_t id, int64_t now, council_selection *out, gz_error *e);
+
 #endif

@@ -1096,6 +1096,163 @@ static gz_err election_ballot_post(http_req *r)
 	return GZ_OK;
 }
 
+/* --- selections ------------------------------------------------------------------------------ */
+
+static json_t *selection_json(const council_selection *x)
+{
+	json_t *j = json_pack("{sI ss ss ss si ss sI ss}", "id", (json_int_t)x->id, "place_code", x->place_code, "place_name",
+			      x->place_name, "title", x->title, "picks", x->picks, "status", x->status, "applications",
+			      (json_int_t)x->applications, "created_by", x->created_by);
+	json_object_set_new(j, "created_at", when(x->created_at));
+	json_object_set_new(j, "closed_at", when(x->closed_at));
+	return j;
+}
+
+static int add_selection(void *ctx, const council_selection *x)
+{
+	json_array_append_new(ctx, selection_json(x));
+	return 0;
+}
+
+static json_t *application_json(const council_application *a)
+{
+	json_t *j = json_pack("{sI ss ss ss sI sb}", "id", (json_int_t)a->id, "place_code", a->place_code, "place_name",
+			      a->place_name, "title", a->title, "scores", (json_int_t)a->scores, "chosen", a->chosen);
+	/* The mean to one decimal, rounded half up, in integers: (20·sum + n) / (2·n) tenths. */
+	json_object_set_new(j, "mean_tenths", a->scores ? json_integer((20 * a->sum + a->scores) / (2 * a->scores)) : json_null());
+	json_object_set_new(j, "my_score", a->mine >= 0 ? json_integer(a->mine) : json_null());
+	json_object_set_new(j, "rank", a->rank ? json_integer(a->rank) : json_null());
+	return j;
+}
+
+static int add_application(void *ctx, const council_application *a)
+{
+	json_array_append_new(ctx, application_json(a));
+	return 0;
+}
+
+static gz_err selections_get(http_req *r)
+{
+	const char *under;
+	gz_range range;
+	gz_err rc;
+	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
+		return rc;
+	if (under && *under && places_level_of(under) == PL_NONE)
+		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
+	if ((rc = http_scope_range(r, under, &range)))
+		return rc;
+	json_t *a = json_array();
+	if ((rc = council_selections(r->store, &range, add_selection, a, &r->err))) {
+		json_decref(a);
+		return rc;
+	}
+	http_reply_list(r, a, NULL);
+	return GZ_OK;
+}
+
+static gz_err selection_reply(http_req *r, const council_selection *x, int status)
+{
+	json_t *j = selection_json(x), *apps = json_array();
+	json_object_set_new(j, "items", apps);
+	gz_err rc = council_applications(r->store, r->user, x->id, add_application, apps, &r->err);
+	if (rc) {
+		json_decref(j);
+		return rc;
+	}
+	r->status = status;
+	r->reply = j;
+	return GZ_OK;
+}
+
+static const http_field selection_fields[] = {
+	{"place_code", JSON_STRING, true, GZ_CODE_MAX},
+	{"title", JSON_STRING, true, COUNCIL_TITLE_MAX},
+	{"picks", JSON_INTEGER, true, 0},
+	{NULL},
+};
+
+static gz_err selection_post(http_req *r)
+{
+	gz_err rc = http_body_check(r, selection_fields);
+	if (rc)
+		return rc;
+	int64_t picks = int_field(r, "picks");
+	council_selection x;
+	if ((rc = council_selection_create(r->store, r->user, http_body_str(r, "place_code"), http_body_str(r, "title"),
+					   picks < 0 || picks > 1000 ? 0 : (int)picks, gz_now(), &x, &r->err)))
+		return rc;
+	http_audit(r, "selection", x.id, x.place_code);
+	return selection_reply(r, &x, 201);
+}
+
+static gz_err selection_get(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	if (rc)
+		return rc;
+	council_selection x;
+	if ((rc = council_selection_get(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	return selection_reply(r, &x, 200);
+}
+
+static const http_field application_fields[] = {
+	{"place_code", JSON_STRING, true, GZ_CODE_MAX},
+	{"title", JSON_STRING, true, COUNCIL_TITLE_MAX},
+	{NULL},
+};
+
+static gz_err application_post(http_req *r)
+{
+	int64_t id;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, application_fields)))
+		return rc;
+	council_application a;
+	if ((rc = council_application_add(r->store, r->user, id, http_body_str(r, "place_code"), http_body_str(r, "title"),
+					  gz_now(), &a, &r->err)))
+		return rc;
+	http_audit(r, "selection", id, a.place_code);
+	r->audit_detail = json_pack("{ss sI}", "action", "apply", "application", (json_int_t)a.id);
+	r->status = 201;
+	r->reply = application_json(&a);
+	return GZ_OK;
+}
+
+static const http_field score_fields[] = {{"score", JSON_INTEGER, true, 0}, {NULL}};
+
+static gz_err score_put(http_req *r)
+{
+	int64_t id, app;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_param_id(r, 1, &app)) || (rc = http_body_check(r, score_fields)))
+		return rc;
+	int64_t score = int_field(r, "score");
+	if ((rc = council_score(r->store, r->user, id, app, score < -1 || score > 1000 ? -1 : (int)score, gz_now(), &r->err)))
+		return rc;
+	council_selection x;
+	if ((rc = council_selection_get(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	http_audit(r, "selection", id, x.place_code);
+	r->audit_detail = json_pack("{ss sI sI}", "action", "score", "application", (json_int_t)app, "score", (json_int_t)score);
+	return selection_reply(r, &x, 200);
+}
+
+static gz_err selection_close(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	if (rc)
+		return rc;
+	council_selection x;
+	if ((rc = council_selection_close(r->store, r->user, id, gz_now(), &x, &r->err)))
+		return rc;
+	http_audit(r, "selection", id, x.place_code);
+	return selection_reply(r, &x, 200);
+}
+
 #define W (HF_WRITE | HF_JSON_BODY)
 #define READ (COUNCIL_READ_ROLES)
 #define MANAGE (COUNCIL_MANAGE_ROLES)
@@ -1133,6 +1290,15 @@ static const http_route council_routes[] = {
 	 "election.candidate"},
 	{HTTP_POST, "/api/v1/council/elections/{id}/actions", election_act, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 1024,
 	 "election.act"},
+	{HTTP_GET, "/api/v1/council/selections", selections_get, 0, ROLE_STAFF, 0, NULL},
+	{HTTP_POST, "/api/v1/council/selections", selection_post, W, ROLE_ADMIN | ROLE_OFFICIAL, 4096, "selection.create"},
+	{HTTP_GET, "/api/v1/council/selections/{id}", selection_get, 0, ROLE_STAFF, 0, NULL},
+	{HTTP_POST, "/api/v1/council/selections/{id}/applications", application_post, W, ROLE_ADMIN | ROLE_OFFICIAL, 4096,
+	 "selection.apply"},
+	{HTTP_PUT, "/api/v1/council/selections/{id}/applications/{app}/score", score_put, W, ROLE_ADMIN | ROLE_OFFICIAL, 1024,
+	 "selection.score"},
+	{HTTP_POST, "/api/v1/council/selections/{id}/close", selection_close, HF_WRITE, ROLE_ADMIN | ROLE_OFFICIAL, 0,
+	 "selection.close"},
 	{HTTP_POST, "/api/v1/council/elections/{id}/ballots", election_ballot_post, W, ROLE_RESIDENT, 4096, "election.ballot"},
 	{0},
 };

@@ -172,5 +172,34 @@ const store_migration council_migrations[] = {
 	 " ballot_key BLOB NOT NULL,"
 	 " choices TEXT NOT NULL,"
 	 " PRIMARY KEY (election_id, round, ballot_key)) WITHOUT ROWID;"},
+	{3, "selections",
+	 /* Choosing projects from applications by reviewers' scores (seed 001: 35 applications for
+	  * community-governance innovation, 6 chosen). */
+	 "CREATE TABLE council_selections("
+	 " id INTEGER PRIMARY KEY,"
+	 " place_code TEXT NOT NULL,"
+	 " title TEXT NOT NULL,"
+	 " picks INTEGER NOT NULL CHECK (picks BETWEEN 1 AND 100),"
+	 " status TEXT NOT NULL CHECK (status IN ('open', 'closed')),"
+	 " created_by TEXT NOT NULL,"
+	 " created_at INTEGER NOT NULL,"
+	 " closed_at INTEGER);"
+	 "CREATE INDEX council_selections_place ON council_selections(place_code, id);"
+	 "CREATE TABLE council_applications("
+	 " id INTEGER PRIMARY KEY,"
+	 " selection_id INTEGER NOT NULL REFERENCES council_selections(id),"
+	 " place_code TEXT NOT NULL," /* the applicant village or community */
+	 " title TEXT NOT NULL,"
+	 " chosen INTEGER NOT NULL DEFAULT 0,"
+	 " rank INTEGER,"
+	 " created_at INTEGER NOT NULL,"
+	 " UNIQUE (selection_id, place_code, title));"
+	 "CREATE TABLE council_scores("
+	 " application_id INTEGER NOT NULL REFERENCES council_applications(id),"
+	 " reviewer_id INTEGER NOT NULL,"
+	 " reviewer TEXT NOT NULL,"
+	 " score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),"
+	 " at INTEGER NOT NULL,"
+	 " PRIMARY KEY (application_id, reviewer_id)) WITHOUT ROWID;"},
 	{0},
 };

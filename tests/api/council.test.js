@@ -365,3 +365,39 @@ test('an election: the voter list from the registry, 20 days, candidates, ballot
   assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'runoff' })).status, 409);
   assert.ok((await call('fayan', 'GET', '/council/elections')).body.items.some((x) => x.id === id));
 });
+
+test('a selection of projects by reviewers\' scores: the highest means chosen, a tie at the cut refused', async () => {
+  srv.cli(['user', 'add', 'jingzhou', '--role', 'official', '--scope', '421003', '--password-stdin'], PW + '\n');
+  srv.cli(['user', 'add', 'pingshen', '--role', 'official', '--scope', '421003', '--password-stdin'], PW + '\n');
+  tok.jingzhou = await login(srv.base, 'jingzhou', PW);
+  tok.pingshen = await login(srv.base, 'pingshen', PW);
+  assert.equal((await call('xinmin', 'POST', '/council/selections', { place_code: '421003', title: 'x', picks: 1 })).status, 403);
+  const sel = await call('jingzhou', 'POST', '/council/selections', { place_code: '421003', title: '2023年城乡社区治理创新项目', picks: 2 });
+  assert.equal(sel.status, 201, sel.text);
+  const apps = [];
+  for (const [code, title] of [[WENMIAO, '早餐会'], [XINMIN, '社区发言人'], ['421003005007', '居民议事堂']]) {
+    const a = await call('jingzhou', 'POST', `/council/selections/${sel.body.id}/applications`, { place_code: code, title });
+    assert.equal(a.status, 201, a.text);
+    apps.push(a.body.id);
+  }
+  assert.equal((await call('jingzhou', 'POST', `/council/selections/${sel.body.id}/applications`, { place_code: '422802107213', title: '外区' })).status, 404);
+  const score = (who, app, s) => call(who, 'PUT', `/council/selections/${sel.body.id}/applications/${app}/score`, { score: s });
+  // Means 92, 80, 80: the second place is tied.
+  for (const [i, a, b] of [[0, 90, 94], [1, 70, 90], [2, 80, 80]]) {
+    assert.equal((await score('jingzhou', apps[i], a)).status, 200);
+    assert.equal((await score('pingshen', apps[i], b)).status, 200);
+  }
+  assert.equal((await score('jingzhou', apps[0], 101)).status, 422);
+  const mine = (await call('pingshen', 'GET', `/council/selections/${sel.body.id}`)).body.items;
+  assert.deepEqual(mine.map((x) => x.my_score), [94, 90, 80]);
+  assert.deepEqual(mine.map((x) => x.mean_tenths), [920, 800, 800]);
+  const tie = await call('jingzhou', 'POST', `/council/selections/${sel.body.id}/close`);
+  assert.equal(tie.status, 409);
+  assert.match(tie.body.error.message, /tie at place 2/);
+  assert.equal((await score('pingshen', apps[1], 91)).status, 200); // 80.5
+  const closed = await call('jingzhou', 'POST', `/council/selections/${sel.body.id}/close`);
+  assert.equal(closed.status, 200, closed.text);
+  assert.deepEqual(closed.body.items.map((x) => [x.id, x.rank, x.chosen]), [[apps[0], 1, true], [apps[1], 2, true], [apps[2], 3, false]]);
+  assert.equal(closed.body.items[1].mean_tenths, 805);
+  assert.equal((await score('jingzhou', apps[2], 100)).status, 409);
+});

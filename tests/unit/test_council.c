@@ -724,6 +724,66 @@ static void an_election_without_a_winner_goes_to_a_runoff(void **state)
 	assert_int_equal(eact(f, id, "runoff", later, &x, &e), GZ_E_CONFLICT);
 }
 
+/* --- selections ------------------------------------------------------------------------------- */
+
+static void means_compare_exactly(void **state)
+{
+	(void)state;
+	assert_int_equal(council_mean_cmp(170, 2, 255, 3), 0); /* 85 = 85 */
+	assert_int_equal(council_mean_cmp(171, 2, 255, 3), 1); /* 85.5 > 85 */
+	assert_int_equal(council_mean_cmp(254, 3, 170, 2), -1);
+	assert_int_equal(council_mean_cmp(0, 1, 0, 0), 1); /* scored, even 0, beats unscored */
+	assert_int_equal(council_mean_cmp(0, 0, 0, 0), 0);
+}
+
+static void a_selection_chooses_by_mean_and_refuses_a_tie(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	gz_user off = {.id = 50, .username = "jingzhou", .role = ROLE_OFFICIAL, .scope = "421003"};
+	gz_user off2 = {.id = 51, .username = "pingshen", .role = ROLE_OFFICIAL, .scope = "421003"};
+	council_selection x;
+	assert_int_equal(TX(council_selection_create(f->s, &f->cadre, "421003", "创新项目", 2, gz_now(), &x, &e)), GZ_E_FORBIDDEN);
+	assert_int_equal(TX(council_selection_create(f->s, &off, "421003", "2023年城乡社区治理创新项目", 2, gz_now(), &x, &e)), GZ_OK);
+	const char *places[4] = {"421003001003", "421003003006", "421003005007", "421003003001"};
+	council_application a[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(TX(council_application_add(f->s, &off, x.id, places[i], "治理创新", gz_now(), &a[i], &e)), GZ_OK);
+	assert_int_equal(TX(council_application_add(f->s, &off, x.id, places[0], "治理创新", gz_now(), &a[0], &e)), GZ_E_CONFLICT);
+	assert_int_equal(TX(council_application_add(f->s, &off, x.id, "422802107213", "外区", gz_now(), &a[0], &e)), GZ_E_NOT_FOUND);
+	/* Means: a0 90, a1 85 (80+90), a2 85 (85+85), a3 70. Places 2 and 3 tie: refused. */
+	int s1[4] = {90, 80, 85, 70}, s2[4] = {90, 90, 85, 70};
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(TX(council_score(f->s, &off, x.id, a[i].id, s1[i], gz_now(), &e)), GZ_OK);
+		assert_int_equal(TX(council_score(f->s, &off2, x.id, a[i].id, s2[i], gz_now(), &e)), GZ_OK);
+	}
+	assert_int_equal(TX(council_score(f->s, &off, x.id, a[0].id, 101, gz_now(), &e)), GZ_E_INVALID_VALUE);
+	council_selection y;
+	assert_int_equal(TX(council_selection_close(f->s, &off, x.id, gz_now(), &y, &e)), GZ_E_CONFLICT);
+	assert_non_null(strstr(e.message, "tie at place 2"));
+	/* A reviewer changes a score: a1 becomes 85.5. */
+	assert_int_equal(TX(council_score(f->s, &off, x.id, a[1].id, 81, gz_now(), &e)), GZ_OK);
+	assert_int_equal(TX(council_selection_close(f->s, &off, x.id, gz_now(), &y, &e)), GZ_OK);
+	assert_string_equal(y.status, "closed");
+	int chosen[4] = {0}, rank[4] = {0};
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "SELECT id, chosen, rank FROM council_applications WHERE selection_id = ?1",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, x.id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int i = 0; i < 4; i++)
+			if (sqlite3_column_int64(st, 0) == a[i].id)
+				chosen[i] = sqlite3_column_int(st, 1), rank[i] = sqlite3_column_int(st, 2);
+	sqlite3_finalize(st);
+	assert_true(chosen[0] && chosen[1] && !chosen[2] && !chosen[3]);
+	assert_int_equal(rank[0], 1);
+	assert_int_equal(rank[1], 2);
+	assert_int_equal(rank[2], 3);
+	assert_int_equal(rank[3], 4);
+	assert_int_equal(TX(council_score(f->s, &off, x.id, a[3].id, 99, gz_now(), &e)), GZ_E_CONFLICT); /* closed */
+}
+
 int main(void)
 {
 	gz_log_set_level(GZ_LOG_WARN);
@@ -740,6 +800,8 @@ int main(void)
 		cmocka_unit_test(election_rules_at_their_boundaries),
 		cmocka_unit_test_setup_teardown(an_election_from_the_list_to_the_runoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_election_without_a_winner_goes_to_a_runoff, setup, teardown),
+		cmocka_unit_test(means_compare_exactly),
+		cmocka_unit_test_setup_teardown(a_selection_chooses_by_mean_and_refuses_a_tie, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
