@@ -8,7 +8,9 @@
 //     in a member of their household, casts a secret ballot once (the second is not offered), and
 //     sees the result only after the clerk closes the vote;
 //   - console: an election — the voter list from the registry, two candidates nominated, and the
-//     list's publication refused 19 days before election day with the reason (Art. 14).
+//     list's publication refused 19 days before election day with the reason (Art. 14);
+//   - console: a selection of projects — a reviewer scores two applications, closes it, the higher
+//     mean is chosen.
 // Needs GZ_DATA_DIR (the server's data directory: a resident account is linked to its household
 // with the CLI) besides the usual server settings; tests/e2e/serve.js gives them all.
 //   node tests/e2e/serve.js council
@@ -235,5 +237,33 @@ test('console: an election — voters from the registry, candidates, the list pu
   await page.locator('[data-test="election-publish"]').click()
   await page.locator('.el-message--error', { hasText: '20 日前公布' }).waitFor()
   assert.equal(text(await page.locator('[data-test="election-status"]').textContent()), '选民登记')
+  assert.deepEqual(problems, [])
+})
+
+test('console: a selection of projects scored by a reviewer, the highest chosen', async () => {
+  const admin = await login(BASE, 'admin', process.env.GZ_ADMIN_PASSWORD)
+  const as = async (method, path, body) => {
+    const r = await api(BASE, method, '/api/v1' + path, { token: admin, body })
+    if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${r.text}`)
+    return r.body
+  }
+  const tag = unique()
+  const sel = await as('POST', '/council/selections', { place_code: '422802', title: `创新项目评审${tag}`, picks: 1 })
+  await as('POST', `/council/selections/${sel.id}/applications`, { place_code: GAOFENG, title: `院坝会${tag}` })
+  await as('POST', `/council/selections/${sel.id}/applications`, { place_code: GAOFENG, title: `积分制${tag}` })
+  const { page, problems } = await openPage({ watchApi: true })
+  await signIn(page, 'admin', process.env.GZ_ADMIN_PASSWORD)
+  await page.goto(`${BASE}/council/selections/${sel.id}`)
+  const rowOf = (t) => page.locator('[data-test="applications-table"] .el-table__row', { hasText: t })
+  await rowOf(`院坝会${tag}`).waitFor()
+  for (const [t, s] of [[`院坝会${tag}`, '78'], [`积分制${tag}`, '91']]) {
+    await rowOf(t).locator('[data-test="application-score"] input').fill(s)
+    await rowOf(t).locator('[data-test="application-score-save"]').click()
+    await rowOf(t).locator('[data-test="application-mean"]', { hasText: `${s}.0` }).waitFor()
+  }
+  await page.locator('[data-test="selection-close"]').click()
+  await page.locator('[data-test="selection-status"]', { hasText: '已结束' }).waitFor()
+  await rowOf(`积分制${tag}`).locator('[data-test="application-chosen"]').waitFor()
+  assert.equal(await rowOf(`院坝会${tag}`).locator('[data-test="application-chosen"]').count(), 0)
   assert.deepEqual(problems, [])
 })

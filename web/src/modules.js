@@ -4,7 +4,7 @@
 //   roles  roles that may open it (absent: every signed-in user);  page  the lazily loaded view
 // Only modules that exist get a line: no entries for pages not written yet.
 import {
-  Bell, Calendar, ChatDotRound, Collection, CollectionTag, DataAnalysis, Document, Grid, House, MapLocation, OfficeBuilding, Postcard, Search, Tickets, UserFilled,
+  Bell, Calendar, ChatDotRound, Collection, CollectionTag, DataAnalysis, Document, Grid, House, MapLocation, OfficeBuilding, Postcard, Search, Tickets, Trophy, UserFilled,
 } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
@@ -28,6 +28,7 @@ export const modules = [
   // 议事协商 (docs/modules/council.md)
   { path: '/council/meetings/:id(\\d+)?', menu: '/council/meetings', title: '议事协商', icon: Calendar, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker', 'spokesperson'], page: () => import('./views/council/MeetingsPage.vue') },
   { path: '/council/elections/:id(\\d+)?', menu: '/council/elections', title: '选举', icon: Tickets, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker', 'spokesperson'], page: () => import('./views/council/ElectionsPage.vue') },
+  { path: '/council/selections/:id(\\d+)?', menu: '/council/selections', title: '项目评审', icon: Trophy, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker'], page: () => import('./views/council/SelectionsPage.vue') },
   { path: '/council/members', title: '代表名册', icon: UserFilled, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker', 'spokesperson'], page: () => import('./views/council/MembersPage.vue') },
   { path: '/registry/grids', title: '网格管理', icon: Grid, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/GridsPage.vue') },
   { path: '/registry/households/:id?', menu: '/registry/households', title: '住户档案', icon: House, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/HouseholdsPage.vue') },
