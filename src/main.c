@@ -20,6 +20,7 @@
 #include "board/board_demo.h"
 #include "cases/cases.h"
 #include "cases/cases_demo.h"
+#include "council/council_demo.h"
 #include "core/secret.h"
 #include "core/util.h"
 #include "http/http.h"
@@ -542,10 +543,13 @@ static gz_err demo_job(store *s, void *ctx, gz_error *e)
 	/* The public board of 姚家铺村 (its 村情发布会 answers need the cases above). */
 	if ((rc = board_demo_load(s, &users[3], &users[7], &j->entries, e)))
 		return rc;
-	char count[32], detail[96];
+	int meetings = 0;
+	if ((rc = council_demo_load(s, &users[1], &users[0], &meetings, e)))
+		return rc;
+	char count[32], detail[160];
 	snprintf(count, sizeof count, "%d", j->created);
-	snprintf(detail, sizeof detail, "{\"cases\":%d,\"board_entries\":%d,\"accounts\":%d}", j->created, j->entries,
-		 (int)NACC);
+	snprintf(detail, sizeof detail, "{\"cases\":%d,\"board_entries\":%d,\"meetings\":%d,\"accounts\":%d}", j->created,
+		 j->entries, meetings, (int)NACC);
 	audit_entry en = {.actor = "cli", .action = "demo.load", .subject = "cases", .detail = detail};
 	if ((rc = audit_record(s, &en, e)))
 		return rc;

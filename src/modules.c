@@ -9,7 +9,7 @@
 
 /* Each module defines its descriptor in its <module>_http.c. */
 extern const gz_module system_module, places_module, auth_module, audit_module, registry_module, cases_module,
-	board_module;
+	board_module, council_module;
 
 const gz_module *const gz_modules[] = {
 	&system_module,
@@ -19,6 +19,7 @@ const gz_module *const gz_modules[] = {
 	&registry_module,
 	&cases_module,
 	&board_module,
+	&council_module,
 	NULL,
 };
 

@@ -32,7 +32,7 @@ typedef enum {
 	GZ_E_TOO_MANY,        /* 429 too_many_attempts */
 	GZ_E_UNAVAILABLE,     /* 503 unavailable: the store stayed busy past its bounded wait */
 	GZ_E_IO,              /* 500 internal: a file could not be read or written (CLI) */
-	GZ_E_QUORUM_NOT_MET,  /* 422 quorum_not_met: too few attended for the rule applied */
+	GZ_E_QUORUM_NOT_MET,  /* 422 quorum_not_met: too few attended for the rule applied; nothing can be resolved */
 	GZ_E__COUNT
 } gz_err;
 

@@ -1405,3 +1405,24 @@ gz_err registry_visit_resolve(store *s, const gz_user *u, int64_t id, const char
 	gz_strlcpy(out->resolution, resolution, sizeof out->resolution);
 	return GZ_OK;
 }
+
+/* --- the electorate, for quorum rules --------------------------------------------------- */
+
+gz_err registry_electorate(store *s, const gz_range *range, const char *adult_born_by, int64_t *adults,
+			   int64_t *households, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM residents WHERE place_code >= ?1 AND place_code < ?2"
+					 " AND status = 'present' AND birth_date <= ?3");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot count the adults of the registry");
+	store_bind_range(st, 1, range);
+	sqlite3_bind_text(st, 3, adult_born_by, -1, SQLITE_TRANSIENT);
+	*adults = store_step_int(st);
+	st = store_stmt(s, "SELECT count(*) FROM households h WHERE h.place_code >= ?1 AND h.place_code < ?2"
+			   " AND EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.status = 'present')");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot count the households of the registry");
+	store_bind_range(st, 1, range);
+	*households = store_step_int(st);
+	return GZ_OK;
+}

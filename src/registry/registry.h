@@ -268,4 +268,11 @@ gz_err registry_resident_insert(store *s, const gz_user *u, const reg_resident_i
 /* Age in whole years on today's date (Asia/Shanghai) of a YYYY-MM-DD birth date. */
 int registry_age(const char *birth_date);
 
+/* The electorate of a place for quorum rules (council): residents present in range born on or
+ * before adult_born_by (YYYY-MM-DD, the date 18 years before the meeting day) in *adults, and
+ * households in range with at least one present resident in *households. The caller has
+ * checked scope (range is the meeting's place). */
+gz_err registry_electorate(store *s, const gz_range *range, const char *adult_born_by, int64_t *adults,
+			   int64_t *households, gz_error *e);
+
 #endif

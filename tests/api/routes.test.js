@@ -45,6 +45,13 @@ before(async () => {
   ids.entry = (await c('POST', '/board/entries', { place_code: VILLAGE, category: 'village', title: '路由公开', body: '路由' })).body.id;
   ids.procedure = (await c('POST', '/board/procedures', { place_code: VILLAGE, title: '路由事项', held_on: '2025-01-01', document: '提议' })).body.id;
   assert.ok(ids.entry && ids.procedure, 'board records for the path parameters');
+  ids.meeting = (await c('POST', '/council/meetings', { place_code: VILLAGE, type: 'hall', title: '路由会议', venue: '议事堂', starts_at: '2026-12-01T09:00:00+08:00' })).body.id;
+  ids.item = (await c('POST', `/council/meetings/${ids.meeting}/items`, { title: '路由议题' })).body.id;
+  ids.election = (await c('POST', '/council/elections', { place_code: VILLAGE, kind: 'committee', title: '路由换届', seats: 3, election_day: '2099-01-01' })).body.id;
+  const o = (m, p, b) => api(srv.base, m, '/api/v1' + p, { token: tok.official, body: b });
+  ids.selection = (await o('POST', '/council/selections', { place_code: '422802', title: '路由评审', picks: 1 })).body.id;
+  ids.application = (await o('POST', `/council/selections/${ids.selection}/applications`, { place_code: VILLAGE, title: '路由项目' })).body.id;
+  ids.member = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: ids.resident, kind: 'representative' })).body.id;
   srv.cli(['user', 'add', 'r-grid', '--role', 'grid_worker', '--scope', ids.grid, '--password-stdin'], 'route-pass-1\n');
   tok.grid_worker = await login(srv.base, 'r-grid', 'route-pass-1');
 });
@@ -70,7 +77,15 @@ function fill(pattern) {
     .replace('/board-settings/{code}', `/board-settings/${VILLAGE}`)
     .replace('/board-rules/{code}', `/board-rules/${VILLAGE}`)
     .replace('/board/poster/{code}', `/board/poster/${VILLAGE}`)
-    .replace('/public/board/{code}', `/public/board/${VILLAGE}`);
+    .replace('/public/board/{code}', `/public/board/${VILLAGE}`)
+    .replace('/council/topics/{id}', '/council/topics/1')
+    .replace('/council/members/{id}', `/council/members/${ids.member}`)
+    .replace('/council/meetings/{id}', `/council/meetings/${ids.meeting}`)
+    .replace('/items/{item}', `/items/${ids.item}`)
+    .replace('/council/votes/{id}', '/council/votes/1')
+    .replace('/council/elections/{id}', `/council/elections/${ids.election}`)
+    .replace('/council/selections/{id}', `/council/selections/${ids.selection}`)
+    .replace('/applications/{app}', `/applications/${ids.application}`);
 }
 
 function isErrorShape(r) {

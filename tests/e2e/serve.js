@@ -37,6 +37,7 @@ try {
       GZ_DEPT_USER: 'dept-tester',
       GZ_DEPT_PASSWORD: 'dept-pass-1',
       GZ_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      GZ_DATA_DIR: srv.dataDir, // for tests that need the CLI (a resident account linked to its household)
     },
   });
   status = r.status ?? 1;

@@ -8,7 +8,7 @@ import {
   ElLoading, ElMain, ElMenu, ElMenuItem, ElMessageBox, ElOption, ElOptionGroup, ElRadio,
   ElRadioButton, ElRadioGroup, ElResult, ElSelect, ElStatistic, ElSwitch, ElTable, ElTableColumn,
   ElTabPane, ElTabs, ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElTree, ElUpload,
-  ElStep, ElSteps,
+  ElCalendar, ElStep, ElSteps, // 议事协商
 } from 'element-plus'
 
 import 'element-plus/es/components/alert/style/css'
@@ -60,6 +60,7 @@ import 'element-plus/es/components/timeline-item/style/css'
 import 'element-plus/es/components/tooltip/style/css'
 import 'element-plus/es/components/tree/style/css'
 import 'element-plus/es/components/upload/style/css'
+import 'element-plus/es/components/calendar/style/css'
 import 'element-plus/es/components/step/style/css'
 import 'element-plus/es/components/steps/style/css'
 
@@ -70,7 +71,7 @@ const COMPONENTS = [
   ElLoading, ElMain, ElMenu, ElMenuItem, ElOption, ElOptionGroup, ElRadio, ElRadioButton,
   ElRadioGroup, ElResult, ElSelect, ElStatistic, ElSwitch, ElTable, ElTableColumn, ElTabPane, ElTabs,
   ElTag, ElTimeline, ElTimelineItem, ElTooltip, ElTree, ElUpload,
-  ElStep, ElSteps, // 四议两公开
+  ElCalendar, ElStep, ElSteps, // 议事协商, 四议两公开
   // A service, installed so that its boxes follow the app's locale (zh-CN).
   ElMessageBox,
 ]

@@ -4,7 +4,7 @@
 //   roles  roles that may open it (absent: every signed-in user);  page  the lazily loaded view
 // Only modules that exist get a line: no entries for pages not written yet.
 import {
-  Bell, ChatDotRound, Collection, CollectionTag, DataAnalysis, Document, Grid, House, MapLocation, Memo, Notebook, OfficeBuilding, Postcard, Search, Timer,
+  Bell, Calendar, ChatDotRound, Collection, CollectionTag, DataAnalysis, Document, Grid, House, MapLocation, Memo, Notebook, OfficeBuilding, Postcard, Search, Tickets, Timer, Trophy, UserFilled,
 } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
@@ -25,6 +25,11 @@ export const modules = [
   { path: '/cases/departments', title: '部门管理', icon: OfficeBuilding, roles: ['admin', 'official'], page: () => import('./views/cases/DepartmentsPage.vue') },
   { path: '/cases/resources', title: '资源清单', icon: Collection, roles: ['admin', 'official', 'cadre', 'grid_worker'], page: () => import('./views/cases/ResourcesPage.vue') },
   { path: '/cases/poster', title: '扫码海报', icon: Postcard, roles: ['admin', 'official', 'cadre', 'grid_worker'], page: () => import('./views/cases/PosterPage.vue') },
+  // 议事协商 (docs/modules/council.md)
+  { path: '/council/meetings/:id(\\d+)?', menu: '/council/meetings', title: '议事协商', icon: Calendar, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker', 'spokesperson'], page: () => import('./views/council/MeetingsPage.vue') },
+  { path: '/council/elections/:id(\\d+)?', menu: '/council/elections', title: '选举', icon: Tickets, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker', 'spokesperson'], page: () => import('./views/council/ElectionsPage.vue') },
+  { path: '/council/selections/:id(\\d+)?', menu: '/council/selections', title: '项目评审', icon: Trophy, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker'], page: () => import('./views/council/SelectionsPage.vue') },
+  { path: '/council/members', title: '代表名册', icon: UserFilled, roles: ['admin', 'official', 'cadre', 'supervisor', 'grid_worker', 'spokesperson'], page: () => import('./views/council/MembersPage.vue') },
   { path: '/registry/grids', title: '网格管理', icon: Grid, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/GridsPage.vue') },
   { path: '/registry/households/:id?', menu: '/registry/households', title: '住户档案', icon: House, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/HouseholdsPage.vue') },
   { path: '/registry/visits', title: '走访提醒', icon: Bell, roles: ['admin', 'cadre', 'grid_worker', 'official', 'supervisor'], page: () => import('./views/registry/VisitsPage.vue') },

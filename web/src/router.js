@@ -25,6 +25,9 @@ export const router = createRouter({
     { path: '/m/report/:code', name: 'm-report', component: () => import('./views/mobile/ReportPage.vue'), meta: { public: true, phone: true, title: '我要反映' } },
     { path: '/m/track/:tracking?', name: 'm-track', component: () => import('./views/mobile/TrackPage.vue'), meta: { public: true, phone: true, title: '进度查询' } },
     { path: '/m/board/:code', name: 'm-board', component: () => import('./views/mobile/BoardPage.vue'), meta: { public: true, phone: true, title: '公开栏' } },
+    // 扫码签到 · 投票 (docs/modules/council.md): a resident signs in on the phone page itself.
+    { path: '/m/meeting/:id(\\d+)', name: 'm-meeting', component: () => import('./views/mobile/MeetingPage.vue'), meta: { public: true, phone: true, title: '会议签到与投票' } },
+    { path: '/m/election/:id(\\d+)', name: 'm-election', component: () => import('./views/mobile/ElectionPage.vue'), meta: { public: true, phone: true, title: '选举投票' } },
     { path: '/m/:rest(.*)*', redirect: { name: 'm-track', params: {} } }, // /m, /m/report without a code, a typo
     {
       path: '/',
