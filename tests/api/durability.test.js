@@ -50,14 +50,17 @@ async function writer(base, tag, acked, stop) {
   }
 }
 
-test('20 kills at random moments lose no acknowledged write', async () => {
+// make test kills 20 times; make bench sets GZ_KILLS for a longer run (bench/run).
+const KILLS = Number(process.env.GZ_KILLS || 20);
+
+test(`${KILLS} kills at random moments lose no acknowledged write`, async () => {
   await srv.stop({ keep: true }); // take the data directory over
   const dataDir = srv.dataDir;
   srv.stop = async () => {}; // already stopped; the directory is removed below
   let seed = 7;
   const rnd = () => { seed = (seed * 48271) % 2147483647; return seed / 2147483647; };
   const acked = [];
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < KILLS; round++) {
     const { child, base, exited } = await serve(dataDir);
     const stop = { now: false };
     const writers = Array.from({ length: 8 }, (_, w) => writer(base, `k${round}-${w}`, acked, stop));
@@ -85,7 +88,7 @@ test('20 kills at random moments lose no acknowledged write', async () => {
     // Each acknowledged write has its audit row.
     const audited = execFileSync('sqlite3', [join(dataDir, 'gongzhi.db'), "SELECT count(*) FROM audit_log WHERE action='household.create'"], { encoding: 'utf8' }).trim();
     assert.ok(Number(audited) >= acked.length);
-    console.log(`# durability: ${acked.length} acknowledged writes across 20 kills, none lost`);
+    console.log(`# durability: ${acked.length} acknowledged writes across ${KILLS} kills, none lost`);
   } finally {
     child.kill('SIGTERM');
     await exited;
