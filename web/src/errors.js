@@ -21,7 +21,7 @@ export const ERROR_MESSAGES = Object.freeze({
   too_many_attempts: '尝试次数过多，请稍后再试',
   internal: '服务器内部错误',
   unavailable: '服务暂时不可用',
-  quorum_not_met: '到会人数未达到法定（或规定）人数，不能形成决议',
+  quorum_not_met: '到会人数不足：未达到法定人数，不能形成决议',
 })
 
 // Codes whose message is improved by naming the field at fault.
