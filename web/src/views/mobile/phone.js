@@ -13,6 +13,9 @@ export const publicApi = {
     request('GET', `/public/cases/${encodeURIComponent(tracking)}`, { ...options, redirectOn401: false }),
   evaluate: (tracking, body) =>
     request('POST', `/public/cases/${encodeURIComponent(tracking)}/evaluate`, { body, redirectOn401: false }),
+  /** The public board's answers to the case (村情发布会答复 …), newest first (docs/modules/board.md). */
+  answers: (tracking, options = {}) =>
+    request('GET', `/public/board/cases/${encodeURIComponent(tracking)}`, { ...options, redirectOn401: false }),
   fileUrl: (tracking, id) => `/api/v1/public/cases/${encodeURIComponent(tracking)}/files/${encodeURIComponent(id)}`,
 }
 
