@@ -385,6 +385,56 @@ gz_err board_entries(store *s, const board_filter *f, board_entry_visit fn, void
 	return step_entries(s, st, f->limit, fn, ctx, more, e);
 }
 
+/* The case an answer list is for: visible to u (the cases module's own rule), or for the public
+ * the case of a tracking code (read aloud and typed: compared upper-cased). */
+static gz_err answered_case(store *s, const gz_user *u, const board_case_filter *f, int64_t now, int64_t *id,
+			    gz_error *e)
+{
+	case_rec c;
+	gz_err rc;
+	if (u) {
+		if (f->case_id <= 0)
+			return gz_fail(e, GZ_E_NOT_FOUND, NULL, "case %lld not found", (long long)f->case_id);
+		rc = cases_get(s, u, f->case_id, now, &c, e);
+	} else {
+		char code[CASE_TRACKING_LEN + 1];
+		size_t n = f->tracking ? strlen(f->tracking) : 0;
+		if (n != CASE_TRACKING_LEN)
+			return gz_fail(e, GZ_E_NOT_FOUND, "tracking_code", "no case has tracking code \"%.20s\"",
+				       f->tracking ? f->tracking : "");
+		for (size_t i = 0; i < n; i++)
+			code[i] = (char)(f->tracking[i] >= 'a' && f->tracking[i] <= 'z' ? f->tracking[i] - 32 : f->tracking[i]);
+		code[n] = '\0';
+		rc = cases_get_tracking(s, code, &c, e);
+	}
+	if (rc)
+		return rc;
+	*id = c.id;
+	case_free(&c);
+	return GZ_OK;
+}
+
+gz_err board_case_answers(store *s, const gz_user *u, const board_case_filter *f, int64_t now, board_entry_visit fn,
+			  void *ctx, bool *more, int64_t *case_out, gz_error *e)
+{
+	int64_t id;
+	*more = false;
+	gz_err rc = answered_case(s, u, f, now, &id, e);
+	if (rc)
+		return rc;
+	if (case_out)
+		*case_out = id;
+	sqlite3_stmt *st = store_stmt(s, "SELECT " ENTRY_COLS ENTRY_FROM " WHERE e.case_id = ?1 AND e.id < ?2"
+					 " ORDER BY e.id DESC LIMIT ?3");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot list the answers to a case");
+	int limit = f->limit > 0 && f->limit <= BOARD_CASE_ANSWERS_MAX ? f->limit : BOARD_CASE_ANSWERS_MAX;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, f->before > 0 ? f->before : INT64_MAX);
+	sqlite3_bind_int(st, 3, limit + 1);
+	return step_entries(s, st, limit, fn, ctx, more, e);
+}
+
 /* --- verification ---------------------------------------------------------------------------- */
 
 struct verifier {

@@ -94,6 +94,21 @@ typedef struct {
 /* Entries in the range, newest first; *more tells whether another page exists. */
 gz_err board_entries(store *s, const board_filter *f, board_entry_visit fn, void *ctx, bool *more, gz_error *e);
 
+/* The board's answers to a case (村情发布会答复 and any entry published with its case_id, their
+ * corrections included), newest first. Scoped like the case itself: for staff (u) the case
+ * must be visible to u as the cases module decides (cases_get) — else GZ_E_NOT_FOUND, as for an
+ * unknown case; for the public (u NULL) the case is named by its tracking code (any case; case
+ * insensitive), else GZ_E_NOT_FOUND. *case_out (may be NULL) gets the case's id. */
+enum { BOARD_CASE_ANSWERS_MAX = 50 }; /* a page of answers */
+typedef struct {
+	int64_t case_id;      /* staff */
+	const char *tracking; /* the public (u NULL) */
+	int64_t before;       /* cursor: entries with id below it (0: from the newest) */
+	int limit;            /* 1..BOARD_CASE_ANSWERS_MAX (0: the most) */
+} board_case_filter;
+gz_err board_case_answers(store *s, const gz_user *u, const board_case_filter *f, int64_t now, board_entry_visit fn,
+			  void *ctx, bool *more, int64_t *case_out, gz_error *e);
+
 /* --- the chain ----------------------------------------------------------------------------- */
 
 typedef enum { BOARD_CHANGED = 1, BOARD_DELETED, BOARD_INSERTED } board_problem_kind;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "board/board.h"
+#include "cases/cases.h"
 #include "core/qr.h"
 #include "core/ratelimit.h"
 #include "core/util.h"
@@ -209,6 +210,45 @@ static gz_err entry_correct(http_req *r)
 	if ((rc = board_publish(r->store, r->user, &in, gz_now(), &id, &seq, hash, &r->err)))
 		return rc;
 	return published_reply(r, id, seq, hash, "correct");
+}
+
+/* --- the answers to a case ------------------------------------------------------------------ */
+
+/* ?cursor= and ?limit= of a list of answers (at most BOARD_CASE_ANSWERS_MAX a page). */
+static gz_err answers_args(http_req *r, board_case_filter *f)
+{
+	const char *cursor;
+	gz_err rc;
+	if ((rc = http_query_limit(r, &f->limit)) || (rc = http_query(r, "cursor", 20, &cursor)))
+		return rc;
+	if (cursor && (!*cursor || !gz_all_digits(cursor, strlen(cursor))))
+		return http_fail(r, GZ_E_INVALID_VALUE, "cursor", "cursor \"%s\" is not valid", cursor);
+	f->before = cursor ? strtoll(cursor, NULL, 10) : 0;
+	return GZ_OK;
+}
+
+static gz_err answers_reply(http_req *r, const board_case_filter *f, bool public_view)
+{
+	struct list l = {json_array(), 0, public_view};
+	bool more;
+	gz_err rc = board_case_answers(r->store, public_view ? NULL : r->user, f, gz_now(), add_entry, &l, &more, NULL,
+				       &r->err);
+	if (rc) {
+		json_decref(l.items);
+		return rc;
+	}
+	http_reply_list(r, l.items, cursor_of(r, more, l.last));
+	return GZ_OK;
+}
+
+/* GET /board/cases/{id}: the board's answers to a case the caller may see. */
+static gz_err case_answers(http_req *r)
+{
+	board_case_filter f = {0};
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &f.case_id)) || (rc = answers_args(r, &f)))
+		return rc;
+	return answers_reply(r, &f, false);
 }
 
 /* --- the chain ------------------------------------------------------------------------------ */
@@ -755,12 +795,23 @@ static gz_err public_entry(http_req *r)
 	return GZ_OK;
 }
 
+/* GET /public/board/cases/{tracking}: the answers to a resident's case, by its tracking code. */
+static gz_err public_case_answers(http_req *r)
+{
+	board_case_filter f = {.tracking = r->param[0]};
+	gz_err rc;
+	if ((rc = limited(r)) || (rc = answers_args(r, &f)))
+		return rc;
+	return answers_reply(r, &f, true);
+}
+
 #define W (HF_WRITE | HF_JSON_BODY)
 static const http_route board_routes[] = {
 	{HTTP_GET, "/api/v1/board/entries", entries_index, 0, BOARD_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/board/entries", entry_create, W, BOARD_PUBLISH_ROLES, 65536, "board.publish"},
 	{HTTP_GET, "/api/v1/board/entries/{id}", entry_show, 0, BOARD_READ_ROLES, 0, NULL},
 	{HTTP_POST, "/api/v1/board/entries/{id}/corrections", entry_correct, W, BOARD_PUBLISH_ROLES, 65536, "board.correct"},
+	{HTTP_GET, "/api/v1/board/cases/{id}", case_answers, 0, CASE_READ_ROLES, 0, NULL},
 	{HTTP_GET, "/api/v1/board/chain", chain_get, 0, BOARD_READ_ROLES, 0, NULL},
 	{HTTP_GET, "/api/v1/board/poster/{code}", poster_get, 0, BOARD_READ_ROLES, 0, NULL},
 	{HTTP_GET, "/api/v1/board/schedule", schedule_get, 0, BOARD_READ_ROLES, 0, NULL},
@@ -773,6 +824,7 @@ static const http_route board_routes[] = {
 	{HTTP_GET, "/api/v1/board-rules/{code}", rules_get, 0, BOARD_READ_ROLES, 0, NULL},
 	{HTTP_PUT, "/api/v1/board-rules/{code}", rule_put, W, ROLE_ADMIN | ROLE_OFFICIAL, 4096, "board.rule"},
 	{HTTP_GET, "/api/v1/public/board/entries/{id}", public_entry, HF_PUBLIC, 0, 0, NULL},
+	{HTTP_GET, "/api/v1/public/board/cases/{tracking}", public_case_answers, HF_PUBLIC, 0, 0, NULL},
 	{HTTP_GET, "/api/v1/public/board/{code}", public_board, HF_PUBLIC, 0, 0, NULL},
 	{0},
 };

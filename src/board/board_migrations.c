@@ -95,5 +95,8 @@ const store_migration board_migrations[] = {
 	 " recorded_by TEXT NOT NULL,"
 	 " recorded_at INTEGER NOT NULL,"
 	 " PRIMARY KEY(procedure_id, step)) WITHOUT ROWID;"},
+	/* The answers to a case (GET /board/cases/{id}, /public/board/cases/{tracking}) read by case. */
+	{2, "board answers by case",
+	 "CREATE INDEX board_entries_case ON board_entries(case_id, id) WHERE case_id IS NOT NULL;"},
 	{0},
 };

@@ -160,7 +160,9 @@ static void adult_cutoff(int64_t now, char out[11])
 {
 	char today[11];
 	gz_date_shanghai(now, today);
-	snprintf(out, 11, "%04d%s", atoi(today) - 18, today + 4);
+	int year = atoi(today) - 18;
+	snprintf(out, 5, "%04d", year < 0 ? 0 : year % 10000);
+	memcpy(out + 4, today + 4, 7); /* "-MM-DD" and its terminator */
 }
 
 static void col_copy(sqlite3_stmt *st, int col, char *dst, size_t n)

@@ -294,9 +294,17 @@ static enum MHD_Result serve_static(http_server *srv, struct MHD_Connection *c, 
 	if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode))
 		if (serve_file(c, file, strncmp(url, "/assets/", 8) == 0) == MHD_YES)
 			return MHD_YES;
-	/* Client-side routes (/places/4228) get the console's index; missing files a 404. */
+	/* Client-side routes get their page: the residents' phone pages (/m, /m/report/4228…) m.html,
+	 * Vant only, else the console's index (/places/4228; also /m/… with a bundle that has no
+	 * m.html); missing files a 404. */
 	const char *last = strrchr(url, '/');
 	if (!strchr(last, '.')) {
+		bool phone = !strcmp(url, "/m") || !strncmp(url, "/m/", 3);
+		if (phone) {
+			snprintf(file, sizeof file, "%s/m.html", srv->web_root);
+			if (serve_file(c, file, false) == MHD_YES)
+				return MHD_YES;
+		}
 		snprintf(file, sizeof file, "%s/index.html", srv->web_root);
 		if (serve_file(c, file, false) == MHD_YES)
 			return MHD_YES;

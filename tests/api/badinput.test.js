@@ -154,6 +154,14 @@ test('static files: no path traversal, correct types, the console for client rou
     const route = await rawGet(srv.base, '/places/4228');
     assert.equal(route.status, 200);
     assert.equal(route.headers['content-type'], 'text/html; charset=utf-8');
+    // The residents' phone pages are their own page (m.html, Vant only), for /m and /m/… alone.
+    const phone = await rawGet(srv.base, '/m/report/422802107213');
+    assert.equal(phone.status, 200);
+    assert.equal(phone.headers['content-type'], 'text/html; charset=utf-8');
+    assert.notEqual(phone.text, index.text, '/m/… is served the console');
+    assert.match(phone.text, /<script[^>]+src="\/assets\/[^"]+\.js"/);
+    for (const p of ['/m', '/m/track', '/m/board/422802107213', '/m.html']) assert.equal((await rawGet(srv.base, p)).text, phone.text, p);
+    for (const p of ['/mobile', '/cases/m/1', '/login']) assert.equal((await rawGet(srv.base, p)).text, index.text, p);
     const js = index.text.match(/src="(\/assets\/[^"]+\.js)"/);
     assert.ok(js, 'index.html references its script');
     const script = await rawGet(srv.base, js[1]);

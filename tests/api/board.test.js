@@ -184,6 +184,10 @@ test('the public routes are rate-limited per client', async () => {
     const codes = [];
     for (let i = 0; i < 5; i++) codes.push((await api(s.base, 'GET', `/api/v1/public/board/${GAOFENG}`)).status);
     assert.deepEqual(codes, [200, 200, 200, 429, 429]);
+    // The answers to a case by tracking code share the board's limit.
+    const answers = await api(s.base, 'GET', '/api/v1/public/board/cases/ABCDEFGHJK');
+    assert.equal(answers.status, 429);
+    assert.ok(Number(answers.headers.get('retry-after')) > 0);
     const r = await api(s.base, 'GET', `/api/v1/public/board/${GAOFENG}`);
     assert.equal(r.body.error.code, 'too_many_attempts');
     assert.ok(Number(r.headers.get('retry-after')) > 0);
@@ -382,4 +386,75 @@ test('the demo publishes 姚家铺村\'s board: answers to its 村情发布会, 
   } finally {
     await s.stop();
   }
+});
+
+test('a case shows the board\'s answers to it: staff who see the case, the resident by tracking code', async () => {
+  // 青山村's cadre enters a question raised at the 村情发布会 and a second case nobody answers.
+  const newCase = async (title) => {
+    const r = await call('qingshan', 'POST', '/cases', { place_code: QINGSHAN, channel: 'briefing', type: 'suggestion', title, content: '发布会上未及时解答' });
+    assert.equal(r.status, 201, r.text);
+    return r.body;
+  };
+  const asked = await newCase('村口路灯何时安装');
+  const other = await newCase('垃圾清运时间');
+  const none = await call('qingshan', 'GET', `/board/cases/${asked.id}`);
+  assert.deepEqual([none.status, none.body.items, none.body.next_cursor], [200, [], null]);
+
+  // The answer, then its correction: both point to the case; an entry without case_id does not.
+  const answer = { place_code: QINGSHAN, category: 'briefing', title: '答复：村口路灯', body: '十月底前安装', case_id: asked.id };
+  const first = await call('qingshan', 'POST', '/board/entries', answer);
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.body.case_id, asked.id);
+  const fixed = await call('qingshan', 'POST', `/board/entries/${first.body.id}/corrections`, { title: '答复：村口路灯（更正）', body: '十一月十日前安装', reason: '工期调整' });
+  assert.equal(fixed.status, 201, fixed.text);
+  assert.equal((await call('qingshan', 'POST', '/board/entries', { ...answer, case_id: undefined, title: '另一条答复' })).status, 201);
+  assert.equal((await call('qingshan', 'POST', '/board/entries', { ...answer, case_id: other.id, category: 'village', title: '垃圾清运' })).status, 201);
+
+  // Staff who see the case: the village's cadre, the township's official, the admin.
+  const r = await call('qingshan', 'GET', `/board/cases/${asked.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.items.map((e) => [e.id, e.case_id, e.corrects, e.corrected_by]),
+    [[fixed.body.id, asked.id, first.body.id, null], [first.body.id, asked.id, null, fixed.body.id]]);
+  assert.equal(r.body.items[0].title, '答复：村口路灯（更正）');
+  assert.equal(r.body.items[0].publisher, 'qingshan');
+  assert.match(r.body.items[0].published_at, /\+08:00$/);
+  for (const who of ['wendou', 'admin']) assert.deepEqual((await call(who, 'GET', `/board/cases/${asked.id}`)).body.items.map((e) => e.id), [fixed.body.id, first.body.id], who);
+  // Paged: one a page, the cursor continues.
+  const page1 = await call('qingshan', 'GET', `/board/cases/${asked.id}?limit=1`);
+  assert.deepEqual(page1.body.items.map((e) => e.id), [fixed.body.id]);
+  const page2 = await call('qingshan', 'GET', `/board/cases/${asked.id}?limit=1&cursor=${page1.body.next_cursor}`);
+  assert.deepEqual([page2.body.items.map((e) => e.id), page2.body.next_cursor], [[first.body.id], null]);
+  const o = await call('qingshan', 'GET', `/board/cases/${other.id}`);
+  assert.deepEqual(o.body.items.map((e) => e.title), ['垃圾清运']);
+
+  // Out of scope, unknown, not a number: 404, as for the case itself; a bad cursor 422; no account 401.
+  const out = await call('gaofeng', 'GET', `/board/cases/${asked.id}`);
+  assert.equal(out.status, 404);
+  assert.equal(out.body.error.code, 'not_found');
+  assert.equal((await call('gaofeng', 'GET', `/cases/${asked.id}`)).status, 404);
+  assert.equal((await call('wangge', 'GET', `/board/cases/${asked.id}`)).status, 404); // 高峰村's grid worker
+  assert.equal((await call('admin', 'GET', '/board/cases/99999999')).status, 404);
+  assert.equal((await call('admin', 'GET', '/board/cases/0')).status, 404);
+  assert.equal((await call('admin', 'GET', '/board/cases/abc')).status, 404);
+  assert.equal((await call('qingshan', 'GET', `/board/cases/${asked.id}?cursor=x`)).status, 422);
+  assert.equal((await api(srv.base, 'GET', `/api/v1/board/cases/${asked.id}`)).status, 401);
+
+  // The resident, by tracking code (typed in lower case too): the same answers, without account names.
+  const tracking = (await call('qingshan', 'GET', `/cases/${asked.id}`)).body.tracking_code;
+  assert.match(tracking, /^[0-9A-Z]{10}$/);
+  for (const code of [tracking, tracking.toLowerCase()]) {
+    const p = await api(srv.base, 'GET', `/api/v1/public/board/cases/${code}`);
+    assert.equal(p.status, 200, p.text);
+    assert.deepEqual(p.body.items.map((e) => [e.id, e.title, e.place_code, e.publisher_name]),
+      [[fixed.body.id, '答复：村口路灯（更正）', QINGSHAN, 'qingshan'], [first.body.id, '答复：村口路灯', QINGSHAN, 'qingshan']]);
+    assert.ok(p.body.items.every((e) => !('publisher' in e)));
+  }
+  for (const code of ['ZZZZZZZZZZ', 'SHORT', 'X'.repeat(40), `${tracking}0`]) {
+    const p = await api(srv.base, 'GET', `/api/v1/public/board/cases/${code}`);
+    assert.equal(p.status, 404, code);
+    assert.equal(p.body.error.code, 'not_found');
+  }
+  // A case with no answer: an empty list.
+  const otherTracking = (await call('qingshan', 'GET', `/cases/${other.id}`)).body.tracking_code;
+  assert.deepEqual((await api(srv.base, 'GET', `/api/v1/public/board/cases/${otherTracking}`)).body.items.map((e) => e.title), ['垃圾清运']);
 });

@@ -5,11 +5,15 @@
 //     公开时限 lists 高峰村's finance as never published;
 //   - a phone (390×844, touch, no account): /m/board/<高峰村> shows the entries with time and
 //     publisher, the correction notice and its link, the category filter, the chain's status, and
-//     fits the screen; an unknown place says so.
-// Pictures: /tmp/gz-e2e-board-console.png, -procedure.png, -phone.png.
+//     fits the screen; an unknown place says so;
+//   - a case answered on the board (村情发布会答复 with its case_id, through the API): the console's
+//     诉求详情 shows the answer (title, time, link to the public entry), a case without one shows
+//     nothing; the resident's /m/track/<code> shows it too and its link opens the entry on the board.
+// Pictures: /tmp/gz-e2e-board-console.png, -procedure.png, -phone.png, -case-answer.png, -track-answer.png.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, GAOFENG, dialog, openInGaofeng, openPage, requireServer, signIn, text, unique, useBrowser } from './lib.js'
+import { api, login } from '../lib/server.js'
+import { BASE, GAOFENG, PASSWORD, USER, dialog, openInGaofeng, openPage, requireServer, signIn, text, unique, useBrowser } from './lib.js'
 
 requireServer()
 useBrowser()
@@ -178,5 +182,74 @@ test('phone: the public board without signing in', async () => {
     assert.deepEqual(problems, [])
   } finally {
     await context.close()
+  }
+})
+
+test('a case shows the board\'s answer: the console\'s 诉求详情 and the resident\'s tracking page', async () => {
+  const token = await login(BASE, USER, PASSWORD)
+  const staff = async (method, path, body) => {
+    const r = await api(BASE, method, `/api/v1${path}`, { token, body })
+    if (r.status >= 400) throw new Error(`${method} ${path}: HTTP ${r.status} ${r.text}`)
+    return r.body
+  }
+  const question = { place_code: GAOFENG, channel: 'briefing', type: 'suggestion', content: '村情发布会上未及时解答的问题' }
+  const asked = await staff('POST', '/cases', { ...question, title: `村口路灯 ${tag}` })
+  const unanswered = await staff('POST', '/cases', { ...question, title: `垃圾清运 ${tag}` })
+  const answer = await staff('POST', '/board/entries', {
+    place_code: GAOFENG, category: 'briefing', title: `答复：村口路灯 ${tag}`, body: '村口路灯将于本月底前安装完毕。', case_id: asked.id,
+  })
+  // The publication time in Beijing (the phone's clock is in New York): 2025/01/15 14:30 on the
+  // console, 2025-01-15 14:30 on the phone.
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  })
+  const bj = Object.fromEntries(f.formatToParts(new Date(answer.published_at)).map((x) => [x.type, x.value]))
+  const hm = `${bj.hour}:${bj.minute}`
+
+  const { context, page, problems } = await openPage({ watchApi: true })
+  try {
+    await signIn(page)
+    await page.goto(`${BASE}/cases/${asked.id}`)
+    const row = page.locator('[data-test="case-answer"]', { hasText: `答复：村口路灯 ${tag}` })
+    await row.waitFor()
+    assert.equal(await page.locator('[data-test="case-answer"]').count(), 1)
+    assert.equal(text(await row.locator('[data-test="case-answer-time"]').textContent()), `${bj.year}/${bj.month}/${bj.day} ${hm}`)
+    assert.equal(await row.locator('[data-test="case-answer-link"]').getAttribute('href'), `/m/board/${GAOFENG}?entry=${answer.id}`)
+    assert.match(text(await page.locator('[data-test="case-answers"]').textContent()), /公开栏答复.*村口路灯将于本月底前安装完毕/)
+    await page.screenshot({ path: '/tmp/gz-e2e-board-case-answer.png', fullPage: true })
+    // A case the board has not answered: no such section.
+    await page.goto(`${BASE}/cases/${unanswered.id}`)
+    await page.locator('[data-test="case-title"]', { hasText: `垃圾清运 ${tag}` }).waitFor()
+    await page.waitForLoadState('networkidle')
+    assert.equal(await page.locator('[data-test="case-answers"]').count(), 0)
+    assert.deepEqual(problems, [])
+  } finally {
+    await context.close()
+  }
+
+  const phone = await openPage({
+    viewport: { width: 390, height: 844 },
+    context: { deviceScaleFactor: 2, isMobile: true, hasTouch: true, timezoneId: 'America/New_York' },
+    watchApi: true,
+    noAuth: true,
+  })
+  try {
+    const p = phone.page
+    await p.goto(`${BASE}/m/track/${asked.tracking_code}`)
+    const item = p.locator('[data-test="m-answer"]', { hasText: `答复：村口路灯 ${tag}` })
+    await item.waitFor()
+    assert.equal(text(await item.locator('[data-test="m-answer-time"]').textContent()), `${bj.year}-${bj.month}-${bj.day} ${hm}`)
+    await p.screenshot({ path: '/tmp/gz-e2e-board-track-answer.png', fullPage: true })
+    await item.locator('[data-test="m-answer-link"]').tap()
+    await p.waitForURL(`${BASE}/m/board/${GAOFENG}?entry=${answer.id}`)
+    await p.locator(`[data-test="m-board-entry"].is-flash[data-id="${answer.id}"]`, { hasText: '村口路灯将于本月底前安装完毕' }).waitFor()
+    // The unanswered case's tracking page has no 公开栏答复.
+    await p.goto(`${BASE}/m/track/${unanswered.tracking_code}`)
+    await p.locator('[data-test="m-case-title"]', { hasText: `垃圾清运 ${tag}` }).waitFor()
+    await p.waitForLoadState('networkidle')
+    assert.equal(await p.locator('[data-test="m-answers"]').count(), 0)
+    assert.deepEqual(phone.problems, [])
+  } finally {
+    await phone.context.close()
   }
 })

@@ -9,12 +9,15 @@
 //     phone, and an unknown code says 查询码不存在;
 //   - 不满意 the first time reopens the case (已重新办理, 办理中);
 //   - a 429 from the server shows the wait in Chinese; a place that does not exist says so; the
-//     form fits 375 and 414 px wide too.
+//     form fits 375 and 414 px wide too;
+//   - what a phone downloads: each phone page (m.html, Vant) loads no chunk of the console (no
+//     Element Plus, no ECharts, not the console's entry); the JS and CSS bytes are printed.
 // The staff side uses GZ_USER (a cadre whose scope holds 高峰村民委员会; tests/e2e/serve.js makes one).
 //   GZ_BASE_URL=http://127.0.0.1:8080 GZ_USER=… GZ_PASSWORD=… node --test tests/e2e/cases-phone.test.js
 // Pictures: /tmp/gz-e2e-phone-report.png, -done.png, -track.png, -rated.png.
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { gzipSync } from 'node:zlib'
 import { api, login } from '../lib/server.js'
 import { BASE, GAOFENG, PASSWORD, USER, openPage, requireServer, text, unique, useBrowser } from './lib.js'
 
@@ -127,6 +130,57 @@ async function bigPng(page) {
 
 /** The status the resident sees on the tracking page. */
 const statusOf = async (page) => text(await page.locator('[data-test="m-status"]').textContent())
+
+/** Text in a chunk that only the console's libraries hold (Element Plus's JS and CSS, ECharts). */
+const CONSOLE_MARKERS = [['Element Plus', 'ElButton'], ['Element Plus CSS', '--el-color-primary'], ['ECharts', 'zrender']]
+
+/** The console's own entry script and stylesheet, as index.html names them (not the shared Vue chunk). */
+async function consoleEntry() {
+  const html = await (await fetch(`${BASE}/`)).text()
+  const js = html.match(/<script[^>]+src="([^"]+\.js)"/)
+  const css = html.match(/<link rel="stylesheet"[^>]+href="([^"]+\.css)"/)
+  assert.ok(js && css, 'index.html names its script and stylesheet')
+  return [js[1], css[1]]
+}
+
+test('a phone page loads only what a phone needs: no Element Plus, no ECharts, not the console', async (t) => {
+  const consoleFiles = await consoleEntry()
+  const pages = [
+    [`/m/report/${GAOFENG}`, '[data-test="m-place"]'],
+    ['/m/track', '[data-test="m-title"]'],
+    [`/m/board/${GAOFENG}`, '[data-test="m-title"]'],
+  ]
+  for (const [path, ready] of pages) {
+    const { context, page, problems } = await openPhone()
+    const bodies = []
+    page.on('response', (res) => {
+      const url = new URL(res.url())
+      if (res.request().method() === 'GET' && /\.(js|css)$/.test(url.pathname)) bodies.push(res.body().then((b) => ({ path: url.pathname, body: b })))
+    })
+    try {
+      await page.goto(`${BASE}${path}`, { waitUntil: 'networkidle' })
+      await page.locator(ready).first().waitFor()
+      await assertPhoneLayout(page)
+      const files = await Promise.all(bodies)
+      assert.ok(files.some((f) => f.path.endsWith('.js')) && files.some((f) => f.path.endsWith('.css')), `${path}: no script or stylesheet loaded`)
+      const sum = { js: [0, 0], css: [0, 0] }
+      for (const f of files) {
+        assert.ok(!consoleFiles.includes(f.path), `${path} loaded the console's ${f.path}`)
+        const text = f.body.toString('utf8')
+        for (const [what, marker] of CONSOLE_MARKERS) assert.ok(!text.includes(marker), `${path} loaded ${what} (${f.path})`)
+        const kind = f.path.endsWith('.js') ? 'js' : 'css'
+        sum[kind][0] += f.body.length
+        sum[kind][1] += gzipSync(f.body).length
+      }
+      const kB = (n) => `${(n / 1000).toFixed(1)} kB`
+      t.diagnostic(`${path}: ${files.length} files; JS ${kB(sum.js[0])} (gzip ${kB(sum.js[1])}), CSS ${kB(sum.css[0])} (gzip ${kB(sum.css[1])}), ` +
+        `total ${kB(sum.js[0] + sum.css[0])} (gzip ${kB(sum.js[1] + sum.css[1])})`)
+      assert.deepEqual(problems, [])
+    } finally {
+      await context.close()
+    }
+  }
+})
 
 test('a resident reports by QR with photos, follows the case, and rates it 满意', async () => {
   const { context, page, problems } = await openPhone({

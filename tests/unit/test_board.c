@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "board/board.h"
+#include "cases/cases.h"
 #include "core/secret.h"
 #include "places/places.h"
 #include "testkit.h"
@@ -637,6 +638,93 @@ static void schedule_follows_art30(void **state)
 	assert_int_equal(x.n, 10); /* five villages, two items each */
 }
 
+static int count_entry(void *ctx, const board_entry *en)
+{
+	int64_t *ids = ctx;
+	ids[++ids[0]] = en->id;
+	return 0;
+}
+
+/* The answers to a case: the entries published with its case_id (a correction included), newest
+ * first; for staff only when the case is theirs to see, for the public by tracking code. */
+static void answers_follow_the_case(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	case_rec c, other;
+	case_new cn = {.place_code = GAOFENG, .channel = "briefing", .type = "suggestion", .title = "村口路灯何时安装",
+		       .content = "发布会上未及时解答"};
+	assert_int_equal(TX(cases_create(f->s, &f->cadre, &cn, T0, &c, &e)), GZ_OK);
+	cn.title = "垃圾清运时间";
+	assert_int_equal(TX(cases_create(f->s, &f->cadre, &cn, T0, &other, &e)), GZ_OK);
+	board_new in = {.place_code = GAOFENG, .category = "briefing", .title = "答复：村口路灯", .body = "十月底前安装",
+			.case_id = c.id};
+	int64_t first, fixed;
+	assert_int_equal(TX(board_publish(f->s, &f->cadre, &in, T0 + DAY, &first, NULL, NULL, &e)), GZ_OK);
+	in.corrects = first;
+	in.reason = "工期调整";
+	in.body = "十一月十日前安装";
+	assert_int_equal(TX(board_publish(f->s, &f->cadre, &in, T0 + 2 * DAY, &fixed, NULL, NULL, &e)), GZ_OK);
+	pub_ok(f, GAOFENG, "briefing", "另一条答复", T0 + 3 * DAY); /* no case: not an answer */
+
+	int64_t ids[8] = {0}, case_id = 0;
+	bool more;
+	board_case_filter bf = {.case_id = c.id};
+	assert_int_equal(board_case_answers(f->s, &f->cadre, &bf, T0, count_entry, ids, &more, &case_id, &e), GZ_OK);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], fixed);
+	assert_int_equal(ids[2], first);
+	assert_false(more);
+	assert_int_equal(case_id, c.id);
+	/* Scope: the township's official sees the case, another village's cadre does not. */
+	memset(ids, 0, sizeof ids);
+	assert_int_equal(board_case_answers(f->s, &f->official, &bf, T0, count_entry, ids, &more, NULL, &e), GZ_OK);
+	assert_int_equal(ids[0], 2);
+	memset(ids, 0, sizeof ids);
+	assert_int_equal(board_case_answers(f->s, &f->outsider, &bf, T0, count_entry, ids, &more, NULL, &e), GZ_E_NOT_FOUND);
+	assert_int_equal(ids[0], 0);
+	bf.case_id = 0;
+	assert_int_equal(board_case_answers(f->s, &f->admin, &bf, T0, count_entry, ids, &more, NULL, &e), GZ_E_NOT_FOUND);
+	bf.case_id = other.id + 1000;
+	assert_int_equal(board_case_answers(f->s, &f->admin, &bf, T0, count_entry, ids, &more, NULL, &e), GZ_E_NOT_FOUND);
+	/* A page of one: more, and the cursor goes on. */
+	bf = (board_case_filter){.case_id = c.id, .limit = 1};
+	assert_int_equal(board_case_answers(f->s, &f->cadre, &bf, T0, count_entry, ids, &more, NULL, &e), GZ_OK);
+	assert_int_equal(ids[0], 1);
+	assert_true(more);
+	bf.before = ids[1];
+	assert_int_equal(board_case_answers(f->s, &f->cadre, &bf, T0, count_entry, ids, &more, NULL, &e), GZ_OK);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[2], first);
+	assert_false(more);
+	/* The other case has no answer. */
+	memset(ids, 0, sizeof ids);
+	bf = (board_case_filter){.case_id = other.id};
+	assert_int_equal(board_case_answers(f->s, &f->cadre, &bf, T0, count_entry, ids, &more, NULL, &e), GZ_OK);
+	assert_int_equal(ids[0], 0);
+
+	/* The public: by tracking code, typed in lower case too; a wrong code is not found. */
+	char lower[CASE_TRACKING_LEN + 1];
+	for (int i = 0; i <= CASE_TRACKING_LEN; i++)
+		lower[i] = (char)(c.tracking[i] >= 'A' && c.tracking[i] <= 'Z' ? c.tracking[i] + 32 : c.tracking[i]);
+	const char *codes[] = {c.tracking, lower};
+	for (int k = 0; k < 2; k++) {
+		memset(ids, 0, sizeof ids);
+		bf = (board_case_filter){.tracking = codes[k]};
+		assert_int_equal(board_case_answers(f->s, NULL, &bf, T0, count_entry, ids, &more, &case_id, &e), GZ_OK);
+		assert_int_equal(ids[0], 2);
+		assert_int_equal(ids[1], fixed);
+		assert_int_equal(case_id, c.id);
+	}
+	const char *wrong[] = {"ZZZZZZZZZZ", "", "ABC", NULL};
+	for (int k = 0; k < 4; k++) {
+		bf = (board_case_filter){.tracking = wrong[k], .case_id = c.id};
+		assert_int_equal(board_case_answers(f->s, NULL, &bf, T0, count_entry, ids, &more, NULL, &e), GZ_E_NOT_FOUND);
+	}
+	case_free(&c);
+	case_free(&other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -648,6 +736,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(every_step_out_of_order_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(step_guards, setup, teardown),
 		cmocka_unit_test_setup_teardown(schedule_follows_art30, setup, teardown),
+		cmocka_unit_test_setup_teardown(answers_follow_the_case, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

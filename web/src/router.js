@@ -1,6 +1,6 @@
-// Routes: the sign-in page, the residents' phone pages (/m/…, no account, no console chrome), then
-// every module from modules.js inside the layout. The guard sends anyone not signed in to
-// /login?redirect=<where they wanted to go>.
+// Routes: the sign-in page, then every module from modules.js inside the layout (the residents'
+// phone pages /m/… are another page, m.html, with their own router: views/mobile/router.js).
+// The guard sends anyone not signed in to /login?redirect=<where they wanted to go>.
 import { createRouter, createWebHistory } from 'vue-router'
 import { ElMessage } from 'element-plus'
 import { onUnauthorized } from './api.js'
@@ -21,14 +21,6 @@ export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: '登录' } },
-    // 扫码自助 · 进度查询: for residents on a phone (Vant, loaded only here), outside the layout.
-    { path: '/m/report/:code', name: 'm-report', component: () => import('./views/mobile/ReportPage.vue'), meta: { public: true, phone: true, title: '我要反映' } },
-    { path: '/m/track/:tracking?', name: 'm-track', component: () => import('./views/mobile/TrackPage.vue'), meta: { public: true, phone: true, title: '进度查询' } },
-    { path: '/m/board/:code', name: 'm-board', component: () => import('./views/mobile/BoardPage.vue'), meta: { public: true, phone: true, title: '公开栏' } },
-    // 扫码签到 · 投票 (docs/modules/council.md): a resident signs in on the phone page itself.
-    { path: '/m/meeting/:id(\\d+)', name: 'm-meeting', component: () => import('./views/mobile/MeetingPage.vue'), meta: { public: true, phone: true, title: '会议签到与投票' } },
-    { path: '/m/election/:id(\\d+)', name: 'm-election', component: () => import('./views/mobile/ElectionPage.vue'), meta: { public: true, phone: true, title: '选举投票' } },
-    { path: '/m/:rest(.*)*', redirect: { name: 'm-track', params: {} } }, // /m, /m/report without a code, a typo
     {
       path: '/',
       component: AppLayout,
@@ -42,8 +34,6 @@ export const router = createRouter({
 })
 
 router.beforeEach(async (to) => {
-  // The phone pages never need to know who is signed in (no GET /auth/me for a resident).
-  if (to.meta.phone) return true
   await restoreSession()
   if (to.meta.public) {
     if (to.name === 'login' && session.user) return safeRedirect(to.query.redirect)

@@ -1,7 +1,7 @@
 // Who is signed in. The session itself lives in the HttpOnly gz_session cookie set by the server;
 // the console only keeps the user record in memory and restores it with GET /auth/me.
 import { reactive } from 'vue'
-import { api, rememberCsrfToken } from './api.js'
+import { api, rememberCsrfToken } from './http.js'
 
 export const ROLE_NAMES = Object.freeze({
   admin: '系统管理员',

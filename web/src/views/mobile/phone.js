@@ -1,7 +1,7 @@
 // What the resident phone pages (扫码自助 · 进度查询) share: the public API calls (no account, no
 // session: plain JSON, no 401 handling), the Chinese words for a case, dates in Beijing, the
 // 429 wait, the tracking codes remembered on this phone, and copying text.
-import { request } from '../../api.js'
+import { request } from '../../http.js'
 
 /** The public API, below /api/v1/public (docs/modules/cases.md, "Public"). Rejects with ApiError. */
 export const publicApi = {
@@ -13,6 +13,9 @@ export const publicApi = {
     request('GET', `/public/cases/${encodeURIComponent(tracking)}`, { ...options, redirectOn401: false }),
   evaluate: (tracking, body) =>
     request('POST', `/public/cases/${encodeURIComponent(tracking)}/evaluate`, { body, redirectOn401: false }),
+  /** The public board's answers to the case (村情发布会答复 …), newest first (docs/modules/board.md). */
+  answers: (tracking, options = {}) =>
+    request('GET', `/public/board/cases/${encodeURIComponent(tracking)}`, { ...options, redirectOn401: false }),
   fileUrl: (tracking, id) => `/api/v1/public/cases/${encodeURIComponent(tracking)}/files/${encodeURIComponent(id)}`,
 }
 
