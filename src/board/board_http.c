@@ -28,6 +28,23 @@ static json_t *id_or_null(int64_t v)
 	return v ? json_integer(v) : json_null();
 }
 
+/* The publisher as the public board names it: the display name recorded at publication, or, where
+ * the account had none and the name recorded is the account's own, the body it speaks for: the
+ * account name is not for the public. */
+static const char *public_publisher(const board_entry *en)
+{
+	if (*en->publisher_name && strcmp(en->publisher_name, en->publisher))
+		return en->publisher_name;
+	bool community = board_is_community(en->place_code);
+	if (!strcmp(en->publisher_role, "cadre"))
+		return community ? "社区居民委员会" : "村民委员会";
+	if (!strcmp(en->publisher_role, "supervisor"))
+		return community ? "居务监督委员会" : "村务监督委员会";
+	if (!strcmp(en->publisher_role, "official"))
+		return "乡镇（街道）或区县人民政府";
+	return "平台管理员";
+}
+
 /* An entry; public: without the publisher's account name. */
 static json_t *entry_json(const board_entry *en, bool public_view)
 {
@@ -43,7 +60,7 @@ static json_t *entry_json(const board_entry *en, bool public_view)
 	json_object_set_new(j, "case_id", id_or_null(en->case_id));
 	if (!public_view)
 		json_object_set_new(j, "publisher", json_string(en->publisher));
-	json_object_set_new(j, "publisher_name", json_string(en->publisher_name));
+	json_object_set_new(j, "publisher_name", json_string(public_view ? public_publisher(en) : en->publisher_name));
 	json_object_set_new(j, "publisher_role", json_string(en->publisher_role));
 	json_object_set_new(j, "published_at", when(en->published_at));
 	json_object_set_new(j, "prev_hash", json_string(en->prev_hash));

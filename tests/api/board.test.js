@@ -160,6 +160,11 @@ test('the public board without signing in: entries, corrections and the chain\'s
   assert.equal(r.body.place.name, '高峰村民委员会');
   assert.ok(r.body.items.length >= 5);
   assert.ok(r.body.items.every((e) => !('publisher' in e) && e.publisher_name));
+  // An account without a display name is named by the body it speaks for, never by the account
+  // name (found by the scope matrix: publisher_name fell back to the username).
+  assert.ok(!r.text.includes('"gaofeng"') && !r.text.includes('"jianwei"'), r.text.slice(0, 300));
+  assert.ok(r.body.items.some((e) => e.publisher_role === 'cadre' && e.publisher_name === '村民委员会'));
+  assert.ok(r.body.items.some((e) => e.publisher_role === 'supervisor' && e.publisher_name === '村务监督委员会'));
   assert.equal(r.body.chain.intact, true);
   assert.equal(r.body.chain.head.hash, r.body.items[0].hash);
   assert.ok(!('problems' in r.body.chain));
@@ -168,6 +173,7 @@ test('the public board without signing in: entries, corrections and the chain\'s
   const one = await api(srv.base, 'GET', `/api/v1/public/board/entries/${corrected.corrected_by}`);
   assert.equal(one.status, 200);
   assert.equal(one.body.corrects, corrected.id);
+  assert.ok(!('publisher' in one.body) && !one.text.includes('"gaofeng"'), one.text.slice(0, 300));
   assert.equal((await api(srv.base, 'GET', `/api/v1/public/board/${GAOFENG}?category=finance`)).body.items.every((e) => e.category === 'finance'), true);
   assert.equal((await api(srv.base, 'GET', '/api/v1/public/board/999999999999')).status, 404);
   assert.equal((await api(srv.base, 'GET', `/api/v1/public/board/${TOWNSHIP}`)).status, 404);
