@@ -269,6 +269,12 @@ test('四议两公开 from proposal to published result: order (409), quorum (42
   assert.equal(r.status, 422);
   assert.equal(r.body.error.code, 'quorum_not_met');
   assert.match(r.body.error.message, /26 of 40/);
+  // The counts at fault are named as the body names them (votes.…), like the nested type checks.
+  assert.equal(r.body.error.field, 'votes.present');
+  for (const [v, field] of [[votes(5, 0, 0, 41, 40), 'votes.present'], [votes(20, 10, 5, 30, 40), 'votes.for'], [votes(0, 0, 0, 0, 0), 'votes.due']]) {
+    r = await step({ step: 'review', held_on: '2025-03-10', document: 'd', votes: v });
+    assert.deepEqual([r.status, r.body.error.field], [422, field], JSON.stringify(v));
+  }
   r = await step({ step: 'review', held_on: '2025-03-10', document: '党员大会审议通过', votes: votes(25, 1, 1, 27, 40) });
   assert.equal(r.status, 200);
   const review = r.body.steps.find((s) => s.step === 'review');
@@ -327,6 +333,12 @@ test('vote rules and schedule settings are data per place, set by whom the law g
   const mine = (await call('gaofeng', 'GET', `/board-rules/${GAOFENG}`)).body.items[1];
   assert.deepEqual([mine.quorum_num, mine.set_at, mine.source], [4, TOWNSHIP, '某镇党员大会议事规则第五条']);
   assert.equal((await call('wendou', 'PUT', `/board-rules/${TOWNSHIP}`, { ...body, quorum_num: 6 })).status, 422);
+  // The field at fault is named: a denominator out of range is the denominator's (the catalogue found
+  // both named as the numerator).
+  for (const [bad, field] of [[{ quorum_den: 0 }, 'quorum_den'], [{ pass_den: 101 }, 'pass_den'], [{ quorum_num: 6 }, 'quorum_num'], [{ pass_num: 0 }, 'pass_num']]) {
+    const r = await call('wendou', 'PUT', `/board-rules/${TOWNSHIP}`, { ...body, ...bad });
+    assert.deepEqual([r.status, r.body.error.field], [422, field], JSON.stringify(bad));
+  }
   assert.equal((await call('wendou', 'PUT', `/board-rules/${TOWNSHIP}`, { ...body, pass_of: 'all' })).status, 422);
   assert.equal((await call('wendou', 'PUT', `/board-rules/${XINMIN}`, body)).status, 404);
   const s = await call('gaofeng', 'PUT', `/board-settings/${GAOFENG}`, { finance_frequent: true });
