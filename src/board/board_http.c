@@ -99,6 +99,22 @@ static const char *cursor_of(http_req *r, bool more, int64_t last)
 	return more ? arena_printf(r->a, "%lld", (long long)last) : NULL;
 }
 
+/* A board belongs to a village or community, and what it shows is public: a reader whose scope
+ * lies inside one (a grid worker's grid) reads that place's board. For the read routes only; the
+ * caller's scope stays its own for every write. */
+static void read_at_village(http_req *r)
+{
+	size_t village = (size_t)places_level_len(PL_VILLAGE);
+	if (!r->user || strlen(r->user->scope) <= village)
+		return;
+	gz_user *u = arena_alloc(r->a, sizeof *u);
+	if (!u)
+		return;
+	*u = *r->user;
+	u->scope[village] = '\0';
+	r->user = u;
+}
+
 /* --- entries ------------------------------------------------------------------------------- */
 
 static gz_err entries_index(http_req *r)
@@ -106,6 +122,7 @@ static gz_err entries_index(http_req *r)
 	board_filter f = {0};
 	const char *cursor;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_list_args(r, &f.range, &f.limit, &cursor)) || (rc = http_query(r, "category", 16, &f.category)))
 		return rc;
 	if (f.category && board_word(board_categories, f.category) < 0)
@@ -170,6 +187,7 @@ static gz_err entry_create(http_req *r)
 static gz_err entry_show(http_req *r)
 {
 	int64_t id;
+	read_at_village(r);
 	gz_err rc = http_param_id(r, 0, &id);
 	if (rc)
 		return rc;
@@ -260,6 +278,7 @@ static gz_err chain_get(http_req *r)
 	const char *under;
 	gz_range range;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
 		return rc;
 	if (under && *under && places_level_of(under) == PL_NONE)
@@ -294,6 +313,7 @@ static gz_err schedule_get(http_req *r)
 	const char *under, *cursor, *date;
 	gz_range range;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)) || (rc = http_query(r, "cursor", GZ_CODE_MAX, &cursor)) ||
 	    (rc = http_query(r, "date", 10, &date)))
 		return rc;
@@ -348,6 +368,7 @@ static gz_err settings_reply(http_req *r, const char *code)
 static gz_err settings_get(http_req *r)
 {
 	const char *code;
+	read_at_village(r);
 	gz_err rc = code_param(r, &code);
 	return rc ? rc : settings_reply(r, code);
 }
@@ -413,6 +434,7 @@ static gz_err rules_reply(http_req *r, const char *code)
 static gz_err rules_get(http_req *r)
 {
 	const char *code;
+	read_at_village(r);
 	gz_err rc = code_param(r, &code);
 	return rc ? rc : rules_reply(r, code);
 }
@@ -533,6 +555,7 @@ static gz_err procs_index(http_req *r)
 	int limit;
 	const char *cursor;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_list_args(r, &range, &limit, &cursor)))
 		return rc;
 	struct proc_list l = {json_array(), 0};
@@ -649,6 +672,7 @@ static gz_err proc_step(http_req *r)
 static gz_err proc_show(http_req *r)
 {
 	int64_t id;
+	read_at_village(r);
 	gz_err rc = http_param_id(r, 0, &id);
 	return rc ? rc : proc_reply(r, id);
 }
@@ -661,6 +685,7 @@ static gz_err poster_get(http_req *r)
 {
 	const char *code = r->param[0], *format;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_query(r, "format", 4, &format)))
 		return rc;
 	if (format && strcmp(format, "svg") && strcmp(format, "png"))

@@ -102,6 +102,30 @@ test('publishing: each entry with time, publisher and its place in the chain; ro
   assert.match(JSON.stringify(row.detail), new RegExp(a.body.hash));
 });
 
+test('a grid worker, scoped to a grid, reads its village\'s board and publishes nothing', async () => {
+  // Found by the scope matrix: a grid's scope lies below the village the board belongs to, so a
+  // grid worker saw an empty board and 404s on the board it is listed as reading.
+  const grid = await call('gaofeng', 'POST', '/grids', { village_code: GAOFENG, name: '公开栏网格' });
+  assert.equal(grid.status, 201, grid.text);
+  srv.cli(['user', 'add', 'wangge-grid', '--role', 'grid_worker', '--scope', grid.body.code, '--password-stdin'], PW + '\n');
+  const t = await login(srv.base, 'wangge-grid', PW);
+  const as = (method, path, body) => api(srv.base, method, '/api/v1' + path, { token: t, body });
+  const mine = await publish('gaofeng', { title: '网格员可见的公开' });
+  assert.equal(mine.status, 201);
+  const list = await as('GET', `/board/entries?under=${GAOFENG}`);
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.body.items.some((e) => e.id === mine.body.id));
+  assert.equal((await as('GET', `/board/entries/${mine.body.id}`)).status, 200);
+  assert.ok((await as('GET', `/board/chain?under=${GAOFENG}`)).body.entries >= 1);
+  for (const p of [`/board-settings/${GAOFENG}`, `/board-rules/${GAOFENG}`, `/board/poster/${GAOFENG}?format=svg`, `/board/schedule?under=${GAOFENG}`, `/board/procedures?under=${GAOFENG}`]) {
+    assert.equal((await as('GET', p)).status, 200, p);
+  }
+  // Nowhere else: the next village's board stays outside, and publishing stays the committees'.
+  assert.equal((await as('GET', `/board/entries?under=${QINGSHAN}`)).status, 404);
+  assert.equal((await as('GET', `/board-settings/${QINGSHAN}`)).status, 404);
+  assert.equal((await as('POST', '/board/entries', { place_code: GAOFENG, category: 'village', title: 't', body: 'b' })).status, 403);
+});
+
 test('the QR poster of a board: what residents scan at the physical 公开栏', async () => {
   const get = (who, path) => fetch(`${srv.base}/api/v1${path}`, { headers: { Authorization: `Bearer ${tok[who]}` } });
   const svg = await get('gaofeng', `/board/poster/${GAOFENG}`);
