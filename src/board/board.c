@@ -784,9 +784,14 @@ gz_err board_rule_set(store *s, const gz_user *u, const char *code, const board_
 	if (board_word(board_meetings, in->meeting) < 0)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "meeting", "meeting \"%s\" is not one of committees, party,"
 				" representatives, villagers", in->meeting);
-	if (in->quorum_den < 1 || in->quorum_den > 100 || in->quorum_num < 0 || in->quorum_num > in->quorum_den)
+	/* The field at fault is named: a denominator out of its range, else the numerator. */
+	if (in->quorum_den < 1 || in->quorum_den > 100)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "quorum_den", "the quorum's denominator must be 1 to 100");
+	if (in->quorum_num < 0 || in->quorum_num > in->quorum_den)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "quorum_num", "the quorum must be a fraction from 0 to 1");
-	if (in->pass_den < 1 || in->pass_den > 100 || in->pass_num < 1 || in->pass_num > in->pass_den)
+	if (in->pass_den < 1 || in->pass_den > 100)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "pass_den", "the majority's denominator must be 1 to 100");
+	if (in->pass_num < 1 || in->pass_num > in->pass_den)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "pass_num", "the majority must be a fraction above 0 and at most 1");
 	if ((rc = text_req("source", in->source, BOARD_RULE_SOURCE_MAX, false, e)))
 		return rc;
@@ -826,16 +831,16 @@ gz_err board_rule_apply(const board_rule *r, const board_votes *v, bool *passed,
 {
 	const int64_t max = BOARD_COUNT_MAX;
 	if (v->due < 1 || v->due > max)
-		return gz_fail(e, GZ_E_INVALID_VALUE, "due", "due to attend must be 1 to %lld", (long long)max);
+		return gz_fail(e, GZ_E_INVALID_VALUE, "votes.due", "due to attend must be 1 to %lld", (long long)max);
 	if (v->present < 0 || v->present > v->due)
-		return gz_fail(e, GZ_E_INVALID_VALUE, "present", "present (%lld) must be 0 to the %lld due to attend",
+		return gz_fail(e, GZ_E_INVALID_VALUE, "votes.present", "present (%lld) must be 0 to the %lld due to attend",
 			       (long long)v->present, (long long)v->due);
 	if (v->votes_for < 0 || v->against < 0 || v->abstain < 0 || v->votes_for + v->against + v->abstain > v->present)
-		return gz_fail(e, GZ_E_INVALID_VALUE, "votes_for",
+		return gz_fail(e, GZ_E_INVALID_VALUE, "votes.for",
 			       "for, against and abstain (%lld + %lld + %lld) must not exceed the %lld present",
 			       (long long)v->votes_for, (long long)v->against, (long long)v->abstain, (long long)v->present);
 	if (!meets(v->present, r->quorum_num, r->quorum_den, v->due, r->quorum_strict))
-		return gz_fail(e, GZ_E_QUORUM_NOT_MET, "present",
+		return gz_fail(e, GZ_E_QUORUM_NOT_MET, "votes.present",
 			       "%lld of %lld present: the rule needs %s %d/%d (%s)", (long long)v->present, (long long)v->due,
 			       r->quorum_strict ? "more than" : "at least", r->quorum_num, r->quorum_den, r->meeting);
 	*passed = meets(v->votes_for, r->pass_num, r->pass_den, r->pass_of_due ? v->due : v->present, r->pass_strict);

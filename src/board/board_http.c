@@ -29,6 +29,23 @@ static json_t *id_or_null(int64_t v)
 	return v ? json_integer(v) : json_null();
 }
 
+/* The publisher as the public board names it: the display name recorded at publication, or, where
+ * the account had none and the name recorded is the account's own, the body it speaks for: the
+ * account name is not for the public. */
+static const char *public_publisher(const board_entry *en)
+{
+	if (*en->publisher_name && strcmp(en->publisher_name, en->publisher))
+		return en->publisher_name;
+	bool community = board_is_community(en->place_code);
+	if (!strcmp(en->publisher_role, "cadre"))
+		return community ? "社区居民委员会" : "村民委员会";
+	if (!strcmp(en->publisher_role, "supervisor"))
+		return community ? "居务监督委员会" : "村务监督委员会";
+	if (!strcmp(en->publisher_role, "official"))
+		return "乡镇（街道）或区县人民政府";
+	return "平台管理员";
+}
+
 /* An entry; public: without the publisher's account name. */
 static json_t *entry_json(const board_entry *en, bool public_view)
 {
@@ -44,7 +61,7 @@ static json_t *entry_json(const board_entry *en, bool public_view)
 	json_object_set_new(j, "case_id", id_or_null(en->case_id));
 	if (!public_view)
 		json_object_set_new(j, "publisher", json_string(en->publisher));
-	json_object_set_new(j, "publisher_name", json_string(en->publisher_name));
+	json_object_set_new(j, "publisher_name", json_string(public_view ? public_publisher(en) : en->publisher_name));
 	json_object_set_new(j, "publisher_role", json_string(en->publisher_role));
 	json_object_set_new(j, "published_at", when(en->published_at));
 	json_object_set_new(j, "prev_hash", json_string(en->prev_hash));
@@ -83,6 +100,22 @@ static const char *cursor_of(http_req *r, bool more, int64_t last)
 	return more ? arena_printf(r->a, "%lld", (long long)last) : NULL;
 }
 
+/* A board belongs to a village or community, and what it shows is public: a reader whose scope
+ * lies inside one (a grid worker's grid) reads that place's board. For the read routes only; the
+ * caller's scope stays its own for every write. */
+static void read_at_village(http_req *r)
+{
+	size_t village = (size_t)places_level_len(PL_VILLAGE);
+	if (!r->user || strlen(r->user->scope) <= village)
+		return;
+	gz_user *u = arena_alloc(r->a, sizeof *u);
+	if (!u)
+		return;
+	*u = *r->user;
+	u->scope[village] = '\0';
+	r->user = u;
+}
+
 /* --- entries ------------------------------------------------------------------------------- */
 
 static gz_err entries_index(http_req *r)
@@ -90,6 +123,7 @@ static gz_err entries_index(http_req *r)
 	board_filter f = {0};
 	const char *cursor;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_list_args(r, &f.range, &f.limit, &cursor)) || (rc = http_query(r, "category", 16, &f.category)))
 		return rc;
 	if (f.category && board_word(board_categories, f.category) < 0)
@@ -154,6 +188,7 @@ static gz_err entry_create(http_req *r)
 static gz_err entry_show(http_req *r)
 {
 	int64_t id;
+	read_at_village(r);
 	gz_err rc = http_param_id(r, 0, &id);
 	if (rc)
 		return rc;
@@ -283,6 +318,7 @@ static gz_err chain_get(http_req *r)
 	const char *under;
 	gz_range range;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
 		return rc;
 	if (under && *under && places_level_of(under) == PL_NONE)
@@ -317,6 +353,7 @@ static gz_err schedule_get(http_req *r)
 	const char *under, *cursor, *date;
 	gz_range range;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)) || (rc = http_query(r, "cursor", GZ_CODE_MAX, &cursor)) ||
 	    (rc = http_query(r, "date", 10, &date)))
 		return rc;
@@ -371,6 +408,7 @@ static gz_err settings_reply(http_req *r, const char *code)
 static gz_err settings_get(http_req *r)
 {
 	const char *code;
+	read_at_village(r);
 	gz_err rc = code_param(r, &code);
 	return rc ? rc : settings_reply(r, code);
 }
@@ -436,6 +474,7 @@ static gz_err rules_reply(http_req *r, const char *code)
 static gz_err rules_get(http_req *r)
 {
 	const char *code;
+	read_at_village(r);
 	gz_err rc = code_param(r, &code);
 	return rc ? rc : rules_reply(r, code);
 }
@@ -556,6 +595,7 @@ static gz_err procs_index(http_req *r)
 	int limit;
 	const char *cursor;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_list_args(r, &range, &limit, &cursor)))
 		return rc;
 	struct proc_list l = {json_array(), 0};
@@ -672,6 +712,7 @@ static gz_err proc_step(http_req *r)
 static gz_err proc_show(http_req *r)
 {
 	int64_t id;
+	read_at_village(r);
 	gz_err rc = http_param_id(r, 0, &id);
 	return rc ? rc : proc_reply(r, id);
 }
@@ -684,6 +725,7 @@ static gz_err poster_get(http_req *r)
 {
 	const char *code = r->param[0], *format;
 	gz_err rc;
+	read_at_village(r);
 	if ((rc = http_query(r, "format", 4, &format)))
 		return rc;
 	if (format && strcmp(format, "svg") && strcmp(format, "png"))

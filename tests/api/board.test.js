@@ -102,6 +102,30 @@ test('publishing: each entry with time, publisher and its place in the chain; ro
   assert.match(JSON.stringify(row.detail), new RegExp(a.body.hash));
 });
 
+test('a grid worker, scoped to a grid, reads its village\'s board and publishes nothing', async () => {
+  // Found by the scope matrix: a grid's scope lies below the village the board belongs to, so a
+  // grid worker saw an empty board and 404s on the board it is listed as reading.
+  const grid = await call('gaofeng', 'POST', '/grids', { village_code: GAOFENG, name: '公开栏网格' });
+  assert.equal(grid.status, 201, grid.text);
+  srv.cli(['user', 'add', 'wangge-grid', '--role', 'grid_worker', '--scope', grid.body.code, '--password-stdin'], PW + '\n');
+  const t = await login(srv.base, 'wangge-grid', PW);
+  const as = (method, path, body) => api(srv.base, method, '/api/v1' + path, { token: t, body });
+  const mine = await publish('gaofeng', { title: '网格员可见的公开' });
+  assert.equal(mine.status, 201);
+  const list = await as('GET', `/board/entries?under=${GAOFENG}`);
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.body.items.some((e) => e.id === mine.body.id));
+  assert.equal((await as('GET', `/board/entries/${mine.body.id}`)).status, 200);
+  assert.ok((await as('GET', `/board/chain?under=${GAOFENG}`)).body.entries >= 1);
+  for (const p of [`/board-settings/${GAOFENG}`, `/board-rules/${GAOFENG}`, `/board/poster/${GAOFENG}?format=svg`, `/board/schedule?under=${GAOFENG}`, `/board/procedures?under=${GAOFENG}`]) {
+    assert.equal((await as('GET', p)).status, 200, p);
+  }
+  // Nowhere else: the next village's board stays outside, and publishing stays the committees'.
+  assert.equal((await as('GET', `/board/entries?under=${QINGSHAN}`)).status, 404);
+  assert.equal((await as('GET', `/board-settings/${QINGSHAN}`)).status, 404);
+  assert.equal((await as('POST', '/board/entries', { place_code: GAOFENG, category: 'village', title: 't', body: 'b' })).status, 403);
+});
+
 test('the QR poster of a board: what residents scan at the physical 公开栏', async () => {
   const get = (who, path) => fetch(`${srv.base}/api/v1${path}`, { headers: { Authorization: `Bearer ${tok[who]}` } });
   const svg = await get('gaofeng', `/board/poster/${GAOFENG}`);
@@ -160,6 +184,11 @@ test('the public board without signing in: entries, corrections and the chain\'s
   assert.equal(r.body.place.name, '高峰村民委员会');
   assert.ok(r.body.items.length >= 5);
   assert.ok(r.body.items.every((e) => !('publisher' in e) && e.publisher_name));
+  // An account without a display name is named by the body it speaks for, never by the account
+  // name (found by the scope matrix: publisher_name fell back to the username).
+  assert.ok(!r.text.includes('"gaofeng"') && !r.text.includes('"jianwei"'), r.text.slice(0, 300));
+  assert.ok(r.body.items.some((e) => e.publisher_role === 'cadre' && e.publisher_name === '村民委员会'));
+  assert.ok(r.body.items.some((e) => e.publisher_role === 'supervisor' && e.publisher_name === '村务监督委员会'));
   assert.equal(r.body.chain.intact, true);
   assert.equal(r.body.chain.head.hash, r.body.items[0].hash);
   assert.ok(!('problems' in r.body.chain));
@@ -168,6 +197,7 @@ test('the public board without signing in: entries, corrections and the chain\'s
   const one = await api(srv.base, 'GET', `/api/v1/public/board/entries/${corrected.corrected_by}`);
   assert.equal(one.status, 200);
   assert.equal(one.body.corrects, corrected.id);
+  assert.ok(!('publisher' in one.body) && !one.text.includes('"gaofeng"'), one.text.slice(0, 300));
   assert.equal((await api(srv.base, 'GET', `/api/v1/public/board/${GAOFENG}?category=finance`)).body.items.every((e) => e.category === 'finance'), true);
   assert.equal((await api(srv.base, 'GET', '/api/v1/public/board/999999999999')).status, 404);
   assert.equal((await api(srv.base, 'GET', `/api/v1/public/board/${TOWNSHIP}`)).status, 404);
@@ -267,6 +297,12 @@ test('四议两公开 from proposal to published result: order (409), quorum (42
   assert.equal(r.status, 422);
   assert.equal(r.body.error.code, 'quorum_not_met');
   assert.match(r.body.error.message, /26 of 40/);
+  // The counts at fault are named as the body names them (votes.…), like the nested type checks.
+  assert.equal(r.body.error.field, 'votes.present');
+  for (const [v, field] of [[votes(5, 0, 0, 41, 40), 'votes.present'], [votes(20, 10, 5, 30, 40), 'votes.for'], [votes(0, 0, 0, 0, 0), 'votes.due']]) {
+    r = await step({ step: 'review', held_on: '2025-03-10', document: 'd', votes: v });
+    assert.deepEqual([r.status, r.body.error.field], [422, field], JSON.stringify(v));
+  }
   r = await step({ step: 'review', held_on: '2025-03-10', document: '党员大会审议通过', votes: votes(25, 1, 1, 27, 40) });
   assert.equal(r.status, 200);
   const review = r.body.steps.find((s) => s.step === 'review');
@@ -325,6 +361,12 @@ test('vote rules and schedule settings are data per place, set by whom the law g
   const mine = (await call('gaofeng', 'GET', `/board-rules/${GAOFENG}`)).body.items[1];
   assert.deepEqual([mine.quorum_num, mine.set_at, mine.source], [4, TOWNSHIP, '某镇党员大会议事规则第五条']);
   assert.equal((await call('wendou', 'PUT', `/board-rules/${TOWNSHIP}`, { ...body, quorum_num: 6 })).status, 422);
+  // The field at fault is named: a denominator out of range is the denominator's (the catalogue found
+  // both named as the numerator).
+  for (const [bad, field] of [[{ quorum_den: 0 }, 'quorum_den'], [{ pass_den: 101 }, 'pass_den'], [{ quorum_num: 6 }, 'quorum_num'], [{ pass_num: 0 }, 'pass_num']]) {
+    const r = await call('wendou', 'PUT', `/board-rules/${TOWNSHIP}`, { ...body, ...bad });
+    assert.deepEqual([r.status, r.body.error.field], [422, field], JSON.stringify(bad));
+  }
   assert.equal((await call('wendou', 'PUT', `/board-rules/${TOWNSHIP}`, { ...body, pass_of: 'all' })).status, 422);
   assert.equal((await call('wendou', 'PUT', `/board-rules/${XINMIN}`, body)).status, 404);
   const s = await call('gaofeng', 'PUT', `/board-settings/${GAOFENG}`, { finance_frequent: true });

@@ -69,6 +69,13 @@ before(async () => {
   ids.resource = (await c('POST', '/case-resources', { place_code: VILLAGE, name: '目录志愿队', category: 'volunteers' })).id;
   ids.role = (await c('POST', '/grid-roles', { place_code: ids.grid, role: 'member', resident_id: ids.resident })).id;
   ids.outside = (await c('POST', '/grids', { village_code: OTHER_VILLAGE, name: '外村网格' }, 'admin')).code;
+  // The board: an entry to correct and a 四议两公开 at its proposal, inside; outside the cadre's
+  // scope an entry, a case and a procedure (红光村: a community runs none).
+  ids.entry = (await c('POST', '/board/entries', { place_code: VILLAGE, category: 'village', title: '目录公开', body: '目录公开正文' })).id;
+  ids.proc = (await c('POST', '/board/procedures', { place_code: VILLAGE, title: '目录议事', held_on: '2025-01-01', document: '党支部提议' })).id;
+  ids.outsideEntry = (await c('POST', '/board/entries', { place_code: OTHER_VILLAGE, category: 'village', title: '外村公开', body: '外村' }, 'admin')).id;
+  ids.outsideCase = (await c('POST', '/cases', { place_code: OTHER_VILLAGE, channel: 'phone', title: '外村诉求', content: '外村' }, 'admin')).id;
+  ids.outsideProc = (await c('POST', '/board/procedures', { place_code: '421003003201', title: '外村议事', held_on: '2025-01-01', document: '外村提议' }, 'admin')).id;
 });
 after(async () => { await srv.stop(); });
 
@@ -84,7 +91,11 @@ function fill(pattern, key) {
     .replace('/cases/{tracking}', `/cases/${ids.case.tracking_code}`)
     .replace('/case-settings/{code}', `/case-settings/${VILLAGE}`)
     .replace('/departments/{id}', `/departments/${ids.department}`)
-    .replace('/case-resources/{id}', `/case-resources/${ids.resource}`);
+    .replace('/case-resources/{id}', `/case-resources/${ids.resource}`)
+    .replace('/board/entries/{id}', `/board/entries/${ids.entry}`)
+    .replace('/board/procedures/{id}', `/board/procedures/${ids.proc}`)
+    .replace('/board-settings/{code}', `/board-settings/${VILLAGE}`)
+    .replace('/board-rules/{code}', `/board-rules/${VILLAGE}`);
 }
 
 // Kinds of field and their bad values: [value, allowed statuses].
@@ -100,14 +111,33 @@ const BAD = {
   word: [['nonsense', [400, 404, 409, 422]], ["x' OR 1=1 --", [400, 404, 409, 422]], ['', [400, 404, 422]]],
   bool: [['true', [400]], [1, [400]]],
   tags: [['老年人', [400]], [[1], [400, 422]], [['不存在的标签'], [404, 422]]],
+  // A board entry's body or a procedure's document: up to 10,000 characters, lines allowed.
+  longtext: [['', [400, 422]], ['  \n ', [400, 422]], ['a\u0007b', [400, 422]], ['字'.repeat(10001), [413, 422]]],
+  period: [['2025-13', [422]], ['2025-00', [422]], ['2025-Q0', [422]], ['2025-Q5', [422]], ['1899', [422]], ['25', [422]], ['2025-1', [422]], ["' OR 1", [422]]],
+  // A quorum's numerator: 0 is a fraction (no quorum), above the denominator is not.
+  share: [[-1, [422]], [101, [422]], [2147483648, [422]], [9007199254740991, [422]], [1.5, [400]]],
+  // A meeting's record, against the valid {for 5, against 1, abstain 0, present 7, due 9}.
+  votes: [
+    [{ for: -1, against: 1, abstain: 0, present: 7, due: 9 }, [422]], [{ for: 5, against: 1, abstain: 0, present: -7, due: 9 }, [422]],
+    [{ for: 5, against: 1, abstain: 0, present: 7, due: 10000001 }, [422]], [{ for: 5, against: 1, abstain: 0, present: 7, due: 9007199254740991 }, [422]],
+    [{ for: 5, against: 1, abstain: 0, present: 10, due: 9 }, [422]], // present > due to attend
+    [{ for: 5, against: 2, abstain: 1, present: 7, due: 9 }, [422]], // more votes than present
+    [{ for: 0, against: 0, abstain: 0, present: 0, due: 0 }, [422]], // nobody due
+    [{ for: 2, against: 0, abstain: 0, present: 4, due: 9 }, [422]], // below the quorum (quorum_not_met)
+    [{ for: 5, against: 1, abstain: 0, present: 7 }, [400]], [{ for: '5', against: 1, abstain: 0, present: 7, due: 9 }, [400]],
+    [{ for: 5.5, against: 1, abstain: 0, present: 7, due: 9 }, [400]], [{ for: 5, against: 1, abstain: 0, present: 7, due: 9, quorum: 1 }, [400]],
+    [{}, [400]], [[5, 1, 0, 7, 9], [400]],
+  ],
 };
-const WRONG_TYPE = { text: 12345, code: 42, id: '1', int: '5', date: 20240101, phone: 13800000000, citizen: 4228, word: 7, bool: 'yes', tags: {} };
+const WRONG_TYPE = { text: 12345, code: 42, id: '1', int: '5', date: 20240101, phone: 13800000000, citizen: 4228, word: 7, bool: 'yes', tags: {}, longtext: ['正文'], period: 2025, share: '1', votes: 'many' };
+const tomorrow = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + 86400000));
 // Text that looks like SQL: stored as text (2xx) or refused (4xx), never executed.
 const INJECTION = ["'); DROP TABLE households; --", "1' OR '1'='1", '"; DELETE FROM audit_log; --'];
 
 // One entry per write route: who calls it, a valid body (a function: values must be fresh), the
-// kind of each field, the required ones, and the status of the valid call (null: the valid
-// call cannot be repeated here, with why).
+// kind of each field, the required ones, the status of the valid call (null: the valid call
+// cannot be repeated here, with why), and extra: bad inputs only the route has (values wrong
+// together, records outside the caller's scope): { what, body, allowed, path?, who? }.
 const catalogue = {
   'POST /api/v1/auth/login': { who: null, body: () => ({ username: 'c-cadre', password: PASSWORD }), fields: { username: 'word', password: 'word' }, required: ['username', 'password'], also: [401], ok: 200 },
   'POST /api/v1/auth/logout': { who: 'spare', nobody: true, ok: 200 },
@@ -143,6 +173,101 @@ const catalogue = {
   'POST /api/v1/departments/{id}/members': { who: 'admin', body: () => ({ username: 'c-department' }), fields: { username: 'word' }, required: ['username'], ok: 200 },
   'POST /api/v1/case-resources': { body: () => ({ place_code: VILLAGE, name: uniq('志愿队'), category: 'volunteers', contact: '13800000000', note: '周末' }), fields: { place_code: 'code', name: 'text', category: 'word', contact: 'text', note: 'text' }, required: ['place_code', 'name', 'category'], ok: 201 },
   'DELETE /api/v1/case-resources/{id}': { nobody: true, ok: 200 },
+  'POST /api/v1/board/entries': {
+    body: () => ({ place_code: VILLAGE, category: 'village', title: uniq('村务公开'), body: '一、村道硬化\n二、低保评定', period: '2025-Q2', attachment: '2025-村务-01.pdf' }),
+    fields: { place_code: 'code', category: 'word', title: 'text', body: 'longtext', period: 'period', attachment: 'text', case_id: 'id' },
+    required: ['place_code', 'category', 'title', 'body'], ok: 201,
+    extra: () => {
+      const v = catalogue['POST /api/v1/board/entries'].body();
+      return [
+        { what: 'category procedure (only a procedure\'s 公开 steps publish it)', body: { ...v, category: 'procedure' }, allowed: [422] },
+        { what: 'category supervision by the committees', body: { ...v, category: 'supervision' }, allowed: [403] },
+        { what: 'a township\'s code', body: { ...v, place_code: '422802107' }, allowed: [404, 422] },
+        { what: 'a case outside the caller\'s scope', body: { ...v, category: 'briefing', case_id: ids.outsideCase }, allowed: [404] },
+        { what: 'a reason without a correction', body: { ...v, reason: '无' }, allowed: [400] },
+        { what: 'a corrects field (a correction has its own route)', body: { ...v, corrects: ids.entry }, allowed: [400] },
+      ];
+    },
+  },
+  'POST /api/v1/board/entries/{id}/corrections': {
+    body: () => ({ title: uniq('更正'), body: '更正后的内容', reason: '原公开金额有误', period: '2025-Q2' }),
+    fields: { title: 'text', body: 'longtext', reason: 'text', period: 'period', attachment: 'text' },
+    required: ['title', 'body', 'reason'], ok: 201, // once: after it the entry is corrected (409; board.test.js)
+    extra: () => {
+      const v = catalogue['POST /api/v1/board/entries/{id}/corrections'].body();
+      return [
+        { what: 'an entry outside the caller\'s scope', body: v, allowed: [404], path: `/board/entries/${ids.outsideEntry}/corrections` },
+        { what: 'an entry that does not exist', body: v, allowed: [404], path: '/board/entries/99999999/corrections' },
+        { what: 'an id that is not a number', body: v, allowed: [404], path: '/board/entries/1x/corrections' },
+        { what: 'an id past 64 bits', body: v, allowed: [404], path: '/board/entries/99999999999999999999/corrections' },
+        { what: 'another category (a correction keeps it)', body: { ...v, category: 'finance' }, allowed: [400] },
+      ];
+    },
+  },
+  'POST /api/v1/board/procedures': {
+    body: () => ({ place_code: VILLAGE, title: uniq('村道硬化'), held_on: '2025-03-01', document: '党支部提议硬化一组村道', attachment: '提议书.pdf' }),
+    fields: { place_code: 'code', title: 'text', held_on: 'date', document: 'longtext', attachment: 'text' },
+    required: ['place_code', 'title', 'held_on', 'document'], ok: 201,
+    extra: () => {
+      const v = catalogue['POST /api/v1/board/procedures'].body();
+      return [
+        { what: 'held_on tomorrow', body: { ...v, held_on: tomorrow() }, allowed: [422] },
+        { what: 'a proposal with votes', body: { ...v, votes: { for: 5, against: 1, abstain: 0, present: 7, due: 9 } }, allowed: [400] },
+        { what: 'a community (a village\'s procedure)', body: { ...v, place_code: OTHER_VILLAGE }, allowed: [422], who: 'admin' },
+        { what: 'a village outside the caller\'s scope', body: { ...v, place_code: '421003003201' }, allowed: [404] },
+      ];
+    },
+  },
+  'POST /api/v1/board/procedures/{id}/steps': {
+    body: () => ({ step: 'consultation', held_on: '2025-01-05', document: uniq('两委联席会议商议'), votes: { for: 5, against: 1, abstain: 0, present: 7, due: 9 } }),
+    fields: { step: 'word', held_on: 'date', document: 'longtext', attachment: 'text', meeting: 'word', votes: 'votes' },
+    required: ['step', 'held_on', 'document', 'votes'], ok: 200, // steps out of order are 409 (board.test.js): after the valid one, the repeats below get it
+    extra: () => {
+      const v = catalogue['POST /api/v1/board/procedures/{id}/steps'].body();
+      return [
+        { what: 'held_on before the proposal', body: { ...v, held_on: '2024-12-31' }, allowed: [422] },
+        { what: 'held_on tomorrow', body: { ...v, held_on: tomorrow() }, allowed: [422] },
+        { what: 'a meeting named at a step that names none', body: { ...v, meeting: 'villagers' }, allowed: [422] },
+        { what: 'a procedure outside the caller\'s scope', body: v, allowed: [404], path: `/board/procedures/${ids.outsideProc}/steps` },
+        { what: 'a procedure that does not exist', body: v, allowed: [404], path: '/board/procedures/99999999/steps' },
+        { what: 'a nested field too many', body: { ...v, votes: { ...v.votes, for: 99999999999 } }, allowed: [422] },
+      ];
+    },
+  },
+  'PUT /api/v1/board-settings/{code}': {
+    body: () => ({ art30: true, finance_frequent: serial % 2 === 0, general_months: 1 + (serial++ % 3), major_days: 1 + (serial % 30) }),
+    fields: { art30: 'bool', finance_frequent: 'bool', general_months: 'int', major_days: 'int' }, ok: 200,
+    extra: () => {
+      const v = catalogue['PUT /api/v1/board-settings/{code}'].body();
+      return [
+        { what: 'general_months 4 (Art. 30: at least quarterly)', body: { ...v, general_months: 4 }, allowed: [422] },
+        { what: 'general_months 13', body: { ...v, general_months: 13 }, allowed: [422] },
+        { what: 'major_days 31', body: { ...v, major_days: 31 }, allowed: [422] },
+        { what: 'a place outside the caller\'s scope', body: v, allowed: [404], path: `/board-settings/${OTHER_VILLAGE}` },
+        { what: 'the county above the caller\'s scope', body: v, allowed: [404], path: '/board-settings/422802' },
+        { what: 'a code that is no place', body: v, allowed: [404], path: '/board-settings/42a802' },
+        { what: 'a place that does not exist', body: v, allowed: [404], path: '/board-settings/422802107999' },
+      ];
+    },
+  },
+  'PUT /api/v1/board-rules/{code}': {
+    body: () => ({ meeting: 'party', quorum_num: 2, quorum_den: 3, quorum_strict: false, pass_num: 1, pass_den: 2, pass_strict: true, pass_of: 'due', source: uniq('本县党员大会议事规则第') }),
+    fields: { meeting: 'word', quorum_num: 'share', quorum_den: 'int', quorum_strict: 'bool', pass_num: 'int', pass_den: 'int', pass_strict: 'bool', pass_of: 'word', source: 'text' },
+    required: ['meeting', 'quorum_num', 'quorum_den', 'quorum_strict', 'pass_num', 'pass_den', 'pass_strict', 'pass_of', 'source'], ok: 200,
+    extra: () => {
+      const v = catalogue['PUT /api/v1/board-rules/{code}'].body();
+      return [
+        { what: 'a quorum above 1 (3/2)', body: { ...v, quorum_num: 3, quorum_den: 2 }, allowed: [422] },
+        { what: 'a majority above 1 (2/1)', body: { ...v, pass_num: 2, pass_den: 1 }, allowed: [422] },
+        { what: 'a denominator of 101', body: { ...v, quorum_num: 1, quorum_den: 101 }, allowed: [422] },
+        { what: 'a pass denominator of 101', body: { ...v, pass_den: 101 }, allowed: [422] },
+        { what: 'pass_of in capitals', body: { ...v, pass_of: 'DUE' }, allowed: [422] },
+        { what: 'a place outside an official\'s scope', body: v, allowed: [404], path: `/board-rules/${OTHER_VILLAGE}`, who: 'official' },
+        { what: 'a place that does not exist', body: v, allowed: [404], path: '/board-rules/422802107999' },
+        { what: 'the whole country\'s default (by code)', body: v, allowed: [404], path: '/board-rules/CN' },
+      ];
+    },
+  },
   'POST /api/v1/public/cases': { who: null, body: () => ({ place_code: VILLAGE, type: 'problem', title: uniq('垃圾'), content: '村口垃圾没人清', reporter_name: '匿名', reporter_phone: '13700000000' }), fields: { place_code: 'code', type: 'word', title: 'text', content: 'text', reporter_name: 'text', reporter_phone: 'phone' }, required: ['place_code', 'title', 'content'], anyPlace: true, ok: 201 }, // a QR poster may hang in any village
   'POST /api/v1/public/cases/{tracking}/evaluate': { who: null, body: () => ({ rating: 'satisfied', note: '很快' }), fields: { rating: 'word', note: 'text' }, required: ['rating'], also: [409], ok: null, why: 'a case is evaluated once it is resolved (tests/api/cases.test.js)' },
   'POST /api/v1/public/cases/{tracking}/files': { who: null, raw: true, ok: null, why: 'tests/api/cases.test.js uploads valid images' },
@@ -231,6 +356,11 @@ for (const r of writeRoutes) {
           res = await call({ body: { ...valid, [f]: value } });
           expectStatus(res, allowed.concat(entry.also || []), `${key} ${f}=${JSON.stringify(value).slice(0, 40)}`);
         }
+      }
+      for (const x of entry.extra ? entry.extra() : []) {
+        const t = x.who ? tok[x.who] : token;
+        res = await (x.path ? api(srv.base, r.method, '/api/v1' + x.path, { token: t, body: x.body }) : api(srv.base, r.method, path, { token: t, body: x.body }));
+        expectStatus(res, x.allowed, `${key} ${x.what}`);
       }
     }
     const after = fingerprint();

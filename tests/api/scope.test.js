@@ -12,6 +12,7 @@ import { startServer, api, login, BIN, ADMIN_PASSWORD } from '../lib/server.js';
 
 const IN = '422802107213'; // 高峰村 (county 422802)
 const OUT = '421003003006'; // 新民社区 (county 421003, another city)
+const OUT_VILLAGE = '421003003201'; // 红光村, the same township: 四议两公开 is a village's (a community: 422)
 const routes = execFileSync(BIN, ['routes'], { encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } })
   .trim().split('\n').map((l) => JSON.parse(l));
 const ROLES = ['admin', 'official', 'cadre', 'supervisor', 'grid_worker', 'spokesperson', 'department', 'resident'];
@@ -27,6 +28,10 @@ const SECRET = {
   resident: '境外居民甲', address: '新民社区境外楼101', phone: '13599990001', id: citizenId('42100319850707001'),
   title: '境外诉求标题', content: '境外诉求内容', reporter: '境外反映人', reporterPhone: '13599990002',
   findings: '境外走访发现', resource: '境外志愿资源', department: '境外部门局', tag: '境外关爱',
+  // The board's outside records: its entry is public by design (the public routes show its title
+  // and body); the publisher's account, the procedure and the vote rule's source are not.
+  boardTitle: '境外公开标题', boardBody: '境外公开正文', publisher: 'o-publisher', procTitle: '境外议事标题',
+  procDocument: '境外议事提议', ruleSource: '境外议事规则出处',
 };
 
 let srv;
@@ -52,6 +57,7 @@ before(async () => {
       { name: 's-spokesperson', role: 'spokesperson', scope: IN, password: PASSWORD },
       { name: 's-department', role: 'department', scope: '422802', password: PASSWORD },
       { name: 'o-cadre', role: 'cadre', scope: OUT, password: PASSWORD },
+      { name: SECRET.publisher, role: 'official', scope: '421003', password: PASSWORD },
     ],
   });
   const national = await login(srv.base, 'admin', ADMIN_PASSWORD);
@@ -78,16 +84,32 @@ before(async () => {
     r.department = (await c(national, 'POST', '/departments', { place_code: county, name: o ? SECRET.department : '境内部门局' })).id;
     r.resource = (await c(token, 'POST', '/case-resources', { place_code: village, name: o ? SECRET.resource : '境内志愿资源', category: 'volunteers' })).id;
   }
+  // The board: an entry, a 四议两公开 at its proposal, the place's settings and a vote rule, inside
+  // (高峰村, by its cadre) and outside (新民社区 and 红光村, by a 荆州区 official without a display
+  // name: the public board must not show the account instead).
+  const publisherOut = await login(srv.base, SECRET.publisher, PASSWORD);
+  for (const [side, token, pvillage] of [['in', cadreIn, IN], ['out', publisherOut, OUT_VILLAGE]]) {
+    const o = side === 'out';
+    const r = rec[side];
+    r.pvillage = pvillage;
+    r.entry = (await c(token, 'POST', '/board/entries', { place_code: r.village, category: 'village', title: o ? SECRET.boardTitle : '境内公开', body: o ? SECRET.boardBody : '境内公开正文', period: '2025-Q1' })).id;
+    r.proc = (await c(token, 'POST', '/board/procedures', { place_code: pvillage, title: o ? SECRET.procTitle : '境内议事', held_on: '2025-01-01', document: o ? SECRET.procDocument : '境内提议' })).id;
+    await c(token, 'PUT', `/board-settings/${pvillage}`, { finance_frequent: true, major_days: 5 });
+    await c(o ? publisherOut : national, 'PUT', `/board-rules/${pvillage}`, { meeting: 'committees', quorum_num: 1, quorum_den: 2, quorum_strict: true, pass_num: 1, pass_den: 2, pass_strict: true, pass_of: 'present', source: o ? SECRET.ruleSource : '境内议事规则' });
+  }
   await c(national, 'POST', `/departments/${rec.in.department}/members`, { username: 's-department' });
   srv.cli(['user', 'add', 's-grid_worker', '--role', 'grid_worker', '--scope', rec.in.grid, '--password-stdin'], PASSWORD + '\n');
   srv.cli(['user', 'add', 's-resident', '--role', 'resident', '--scope', IN, '--household', String(rec.in.household), '--password-stdin'], PASSWORD + '\n');
   for (const r of ROLES) tok[r] = await login(srv.base, `s-${r}`, PASSWORD);
   tok.national = national;
+  // The supervision committee publishes and corrects its own reports only (docs/modules/board.md).
+  rec.in.supervision = (await c(tok.supervisor, 'POST', '/board/entries', { place_code: IN, category: 'supervision', title: '境内监督公开', body: '境内监督' })).id;
 });
 after(async () => { await srv.stop(); });
 
 // Per route: which record its path names (rec), its query (q), a valid body aimed at a side
 // (body), and what the outside call must get when the role may use the route (404 unless said).
+// path and body also get the role, for a route whose valid call differs by role.
 const onGrid = (s) => rec[s].grid;
 const entries = {
   'GET /api/v1/health': { none: 'no record: the server\'s state' },
@@ -143,6 +165,23 @@ const entries = {
   'GET /api/v1/case-resources': { q: (s) => `under=${rec[s].village}` },
   'POST /api/v1/case-resources': { body: (s) => ({ place_code: rec[s].village, name: '矩阵资源', category: 'other' }) },
   'DELETE /api/v1/case-resources/{id}': { path: (s) => `/case-resources/${rec[s].resource}` },
+  'GET /api/v1/board/entries': { q: (s) => `under=${rec[s].village}` },
+  'POST /api/v1/board/entries': { body: (s, role) => ({ place_code: rec[s].village, category: role === 'supervisor' ? 'supervision' : 'village', title: '矩阵公开', body: '矩阵' }) },
+  'GET /api/v1/board/entries/{id}': { path: (s) => `/board/entries/${rec[s].entry}` },
+  'POST /api/v1/board/entries/{id}/corrections': { path: (s, role) => `/board/entries/${s === 'in' && role === 'supervisor' ? rec.in.supervision : rec[s].entry}/corrections`, body: () => ({ title: '矩阵更正', body: '矩阵', reason: '矩阵原因' }) },
+  'GET /api/v1/board/chain': { q: (s) => `under=${rec[s].village}` },
+  'GET /api/v1/board/poster/{code}': { path: (s) => `/board/poster/${rec[s].village}`, q: () => 'format=svg' },
+  'GET /api/v1/board/schedule': { q: (s) => `under=${rec[s].pvillage}` },
+  'GET /api/v1/board/procedures': { q: (s) => `under=${rec[s].pvillage}` },
+  'POST /api/v1/board/procedures': { body: (s) => ({ place_code: rec[s].pvillage, title: '矩阵议事', held_on: '2025-02-01', document: '矩阵提议' }) },
+  'GET /api/v1/board/procedures/{id}': { path: (s) => `/board/procedures/${rec[s].proc}` },
+  'POST /api/v1/board/procedures/{id}/steps': { path: (s) => `/board/procedures/${rec[s].proc}/steps`, body: () => ({ step: 'consultation', held_on: '2025-01-02', document: '矩阵商议', votes: { for: 5, against: 1, abstain: 0, present: 7, due: 9 } }) },
+  'GET /api/v1/board-settings/{code}': { path: (s) => `/board-settings/${rec[s].pvillage}` },
+  'PUT /api/v1/board-settings/{code}': { path: (s) => `/board-settings/${rec[s].pvillage}`, body: () => ({ major_days: 7 }) },
+  'GET /api/v1/board-rules/{code}': { path: (s) => `/board-rules/${rec[s].pvillage}` },
+  'PUT /api/v1/board-rules/{code}': { path: (s) => `/board-rules/${rec[s].pvillage}`, body: () => ({ meeting: 'party', quorum_num: 2, quorum_den: 3, quorum_strict: false, pass_num: 1, pass_den: 2, pass_strict: true, pass_of: 'due', source: '矩阵规则' }) },
+  'GET /api/v1/public/board/{code}': { path: (s) => `/public/board/${rec[s].village}`, public: 'the public board (公开栏) is read without an account', shows: ['boardTitle', 'boardBody'] },
+  'GET /api/v1/public/board/entries/{id}': { path: (s) => `/public/board/entries/${rec[s].entry}`, public: 'the public board (公开栏) is read without an account', shows: ['boardTitle', 'boardBody'] },
   'GET /api/v1/public/places/{code}': { path: (s) => `/public/places/${rec[s].village}`, public: 'the QR poster\'s place: public' },
   'POST /api/v1/public/cases': { none: 'anyone may report at any place (QR poster)', skip: 'tests/api/cases.test.js' },
   'GET /api/v1/public/cases/{tracking}': { path: (s) => `/public/cases/${rec[s].case.tracking_code}`, public: 'the tracking code is the reporter\'s key', shows: ['title', 'content'] },
@@ -151,12 +190,12 @@ const entries = {
   'GET /api/v1/public/cases/{tracking}/files/{file}': { path: (s) => `/public/cases/${rec[s].case.tracking_code}/files/${rec[s].file}`, public: 'the tracking code is the reporter\'s key' },
 };
 
-function request(r, e, side, token) {
-  let path = '/api/v1' + (e.path ? e.path(side) : r.pattern.slice('/api/v1'.length));
+function request(r, e, side, token, role) {
+  let path = '/api/v1' + (e.path ? e.path(side, role) : r.pattern.slice('/api/v1'.length));
   const q = e.q ? e.q(side) : '';
   if (q) path += '?' + q;
   const opts = { token };
-  if (e.body) opts.body = e.body(side);
+  if (e.body) opts.body = e.body(side, role);
   else if (e.raw) { opts.raw = typeof e.raw === 'function' ? Buffer.from(e.raw(side)) : e.raw; opts.headers = { 'content-type': e.type || 'text/csv' }; }
   return api(srv.base, r.method, path, opts);
 }
@@ -192,7 +231,7 @@ test('reads: every route × every role × inside and outside', async () => {
     if (e.skip) continue;
     for (const role of ROLES) {
       for (const side of ['in', 'out']) {
-        const res = await request(r, e, side, tok[role]);
+        const res = await request(r, e, side, tok[role], role);
         calls++;
         const where = `${role} ${side} ${r.method} ${r.pattern}: ${res.status} ${res.text.slice(0, 160)}`;
         assert.ok(res.status < 500, where);
@@ -212,7 +251,7 @@ test('writes aimed outside: 403 or 404, and nothing changes', async () => {
     const e = entries[`${r.method} ${r.pattern}`];
     if (e.skip || e.none) continue;
     for (const role of ROLES) {
-      const res = await request(r, e, 'out', tok[role]);
+      const res = await request(r, e, 'out', tok[role], role);
       calls++;
       const where = `${role} out ${r.method} ${r.pattern}: ${res.status} ${res.text.slice(0, 160)}`;
       if (!r.roles.includes(role)) assert.equal(res.status, 403, where);
@@ -229,7 +268,7 @@ test('writes inside: allowed roles reach the handler, never a 500 or outside dat
     const e = entries[`${r.method} ${r.pattern}`];
     if (e.skip || e.skipIn || e.none) continue;
     for (const role of ROLES) {
-      const res = await request(r, e, 'in', tok[role]);
+      const res = await request(r, e, 'in', tok[role], role);
       calls++;
       const where = `${role} in ${r.method} ${r.pattern}: ${res.status} ${res.text.slice(0, 160)}`;
       assert.ok(res.status < 500, where);
