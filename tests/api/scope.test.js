@@ -182,6 +182,9 @@ const entries = {
   'PUT /api/v1/board-rules/{code}': { path: (s) => `/board-rules/${rec[s].pvillage}`, body: () => ({ meeting: 'party', quorum_num: 2, quorum_den: 3, quorum_strict: false, pass_num: 1, pass_den: 2, pass_strict: true, pass_of: 'due', source: '矩阵规则' }) },
   'GET /api/v1/public/board/{code}': { path: (s) => `/public/board/${rec[s].village}`, public: 'the public board (公开栏) is read without an account', shows: ['boardTitle', 'boardBody'] },
   'GET /api/v1/public/board/entries/{id}': { path: (s) => `/public/board/entries/${rec[s].entry}`, public: 'the public board (公开栏) is read without an account', shows: ['boardTitle', 'boardBody'] },
+  // A case's answers on the board: staff as the case itself; the public through the tracking code.
+  'GET /api/v1/board/cases/{id}': { path: (s) => `/board/cases/${rec[s].case.id}` },
+  'GET /api/v1/public/board/cases/{tracking}': { path: (s) => `/public/board/cases/${rec[s].case.tracking_code}`, public: 'the tracking code is the reporter\'s key' },
   'GET /api/v1/public/places/{code}': { path: (s) => `/public/places/${rec[s].village}`, public: 'the QR poster\'s place: public' },
   'POST /api/v1/public/cases': { none: 'anyone may report at any place (QR poster)', skip: 'tests/api/cases.test.js' },
   'GET /api/v1/public/cases/{tracking}': { path: (s) => `/public/cases/${rec[s].case.tracking_code}`, public: 'the tracking code is the reporter\'s key', shows: ['title', 'content'] },
