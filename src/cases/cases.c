@@ -769,6 +769,7 @@ gz_err cases_create(store *s, const gz_user *u, const case_new *in, int64_t now,
 	if ((rc = stats_apply(s, NULL, &c, e)) ||
 	    (rc = event_add(s, c.id, now, u, "public", "submit", NULL, "submitted", NULL, channel, e)))
 		return rc;
+	c.submit_event = sqlite3_last_insert_rowid(store_db(s));
 	/* The reply: what was just written, without reading it back. */
 	c.content = strdup(in->content);
 	if (!c.content)

@@ -72,6 +72,7 @@ typedef struct {
 	char escalated_to[GZ_CODE_MAX + 1];
 	char created_by[AUTH_NAME_MAX + 1];
 	int64_t created_at, updated_at;
+	int64_t submit_event; /* set by cases_create only: the id of the history row it wrote */
 } case_rec;
 
 void case_free(case_rec *c);

@@ -128,6 +128,26 @@ static json_t *files_json(store *s, int64_t case_id)
 	return a;
 }
 
+/* One history row as the staff (or, public_view, the reporter) see it. */
+static json_t *event_json(case_event *ev, bool public_view)
+{
+	json_t *x = json_pack("{so ss ss}", "at", when(ev->at), "action", ev->action, "note", ev->note ? ev->note : "");
+	if (public_view) {
+		/* What it set, as the reporter may know it: the kind without the department's id. */
+		char *colon = strchr(ev->detail, ':');
+		if (colon && !strcmp(ev->action, "triage"))
+			*colon = '\0';
+		json_object_set_new(x, "detail", json_string(ev->detail));
+	} else {
+		json_object_set_new(x, "detail", json_string(ev->detail));
+		json_object_set_new(x, "from", word_or_null(ev->from));
+		json_object_set_new(x, "to", word_or_null(ev->to));
+		json_object_set_new(x, "id", json_integer(ev->id));
+		json_object_set_new(x, "actor", json_string(ev->actor));
+	}
+	return x;
+}
+
 static json_t *events_json(store *s, int64_t case_id, bool public_view)
 {
 	case_event *ev;
@@ -135,24 +155,8 @@ static json_t *events_json(store *s, int64_t case_id, bool public_view)
 	json_t *a = json_array();
 	if (cases_events(s, case_id, public_view, &ev, &n, NULL))
 		return a;
-	for (int i = 0; i < n; i++) {
-		json_t *x = json_pack("{so ss ss}", "at", when(ev[i].at), "action", ev[i].action, "note",
-				      ev[i].note ? ev[i].note : "");
-		if (public_view) {
-			/* What it set, as the reporter may know it: the kind without the department's id. */
-			char *colon = strchr(ev[i].detail, ':');
-			if (colon && !strcmp(ev[i].action, "triage"))
-				*colon = '\0';
-			json_object_set_new(x, "detail", json_string(ev[i].detail));
-		} else {
-			json_object_set_new(x, "detail", json_string(ev[i].detail));
-			json_object_set_new(x, "from", word_or_null(ev[i].from));
-			json_object_set_new(x, "to", word_or_null(ev[i].to));
-			json_object_set_new(x, "id", json_integer(ev[i].id));
-			json_object_set_new(x, "actor", json_string(ev[i].actor));
-		}
-		json_array_append_new(a, x);
-	}
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, event_json(&ev[i], public_view));
 	case_events_free(ev, n);
 	return a;
 }
@@ -231,7 +235,20 @@ static gz_err case_create(http_req *r)
 		return rc;
 	r->status = 201;
 	audit_case(r, &c, NULL);
-	r->reply = case_full_json(r, &c, now);
+	/* A new case has one history row, the one just written, and no images yet: the reply is
+	 * built without reading them back (it runs on the group writer's thread). */
+	case_event ev = {.id = c.submit_event, .at = now, .note = ""};
+	gz_strlcpy(ev.actor, c.created_by, sizeof ev.actor);
+	gz_strlcpy(ev.action, "submit", sizeof ev.action);
+	gz_strlcpy(ev.to, "submitted", sizeof ev.to);
+	gz_strlcpy(ev.detail, c.channel, sizeof ev.detail);
+	json_t *j = case_json(r, &c, now);
+	put(j, "content", text(c.content ? c.content : ""));
+	json_t *events = json_array();
+	json_array_append_new(events, event_json(&ev, false));
+	put(j, "events", events);
+	put(j, "files", json_array());
+	r->reply = j;
 	case_free(&c);
 	return GZ_OK;
 }

@@ -171,6 +171,10 @@ test('a cadre records a case: 201 with the contract fields, submitted, due in 7 
   assert.equal(again.status, 200);
   assert.equal(again.body.tracking_code, c.tracking_code);
   assert.equal(again.body.content, body.content);
+  // The create reply is built from what was written, without reading it back: it must be the
+  // case as it is stored, history row and all.
+  assert.deepEqual(c, again.body);
+  assert.deepEqual(c.events.map((e) => [e.action, e.actor, e.from, e.to, e.detail]), [['submit', 'xinmin', null, 'submitted', body.channel]]);
   // A list row has no content, events or files.
   const list = await get('xinmin', `/cases?under=${XINMIN}`);
   const row = list.body.items.find((x) => x.id === c.id);
@@ -250,6 +254,7 @@ test('a case at a grid, linked to a household of the village; a household elsewh
   assert.equal(c.place_code, grid);
   assert.equal(c.household_id, household);
   assert.match(c.place_name, /新民社区居民委员会.*东区网格/);
+  assert.deepEqual(c, (await get('xinmin', `/cases/${c.id}`)).body); // the reply is the case as stored
   // The grid is a place the QR page accepts, and a grid worker there records cases.
   r = await pub('GET', `/places/${grid}`);
   assert.equal(r.status, 200, r.text);
