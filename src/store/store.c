@@ -620,7 +620,7 @@ void store_bulk_mode(store *s, bool on)
 
 enum {
 	BATCH_MAX = 256,
-	CKPT_FRAMES = 8000, /* WAL pages (32 MB) after which the checkpointer copies them back */
+	CKPT_FRAMES = 16000, /* WAL pages (64 MB) after which the checkpointer copies them back */
 };
 
 /* After each commit of the writer's connection (replaces its autocheckpoint). */
