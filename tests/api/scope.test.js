@@ -97,6 +97,7 @@ Object.assign(SECRET, {
   resolution: '境外决议文本', election: '境外选举名称', selection: '境外项目评审', application: '境外申报项目', spouse: '境外居民乙',
 });
 const COUNCIL_SUPERVISOR = { supervisor: 'a supervisor manages only 村情发布会 (docs/modules/council.md)' };
+const council = { ready: false };
 const councilDay = (n) => new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
 before(async () => {
   // node 20 runs a file's top-level before hooks at once: wait for the main setup to finish.
@@ -152,16 +153,45 @@ before(async () => {
     x.application = (await c(tok.national, 'POST', `/council/selections/${x.selection}/applications`, { place_code: r.village, title: word('application', '境内申报项目') })).id;
   }
   rec.in.council.topic = (await c(tok.national, 'POST', '/council/topics', { category_id: 4, name: '矩阵议题' })).id;
+  // An election voted in secret inside: its day is 20 days on, so the same data is served with
+  // the clock there to open the voting, then at today's date again, every account signed in afresh.
+  const x = rec.in.council;
+  await c(cadres.in, 'PATCH', `/residents/${rec.in.resident}`, { hukou: 'local' }); // a voter from the registry (Art. 13 (1))
+  x.poll = (await c(cadres.in, 'POST', '/council/elections', { place_code: IN, kind: 'committee', title: '境内投票选举', seats: 1, election_day: councilDay(20) })).id;
+  await c(cadres.in, 'POST', `/council/elections/${x.poll}/electors`, { from_registry: true });
+  await c(cadres.in, 'POST', `/council/elections/${x.poll}/actions`, { action: 'publish' });
+  x.pollFor = {};
+  for (const rid of [rec.in.resident, x.spouse]) x.pollFor[rid] = (await c(cadres.in, 'POST', `/council/elections/${x.poll}/candidates`, { resident_id: rid })).id;
+  const env = { GONGZHI_INTAKE_LIMIT: '100000,100000' };
+  await srv.stop({ keep: true });
+  srv = await startServer({ dataDir: srv.dataDir, env: { ...env, GONGZHI_CLOCK_OFFSET: String(20 * 86400) } });
+  await c(await login(srv.base, 's-cadre', PASSWORD), 'POST', `/council/elections/${x.poll}/actions`, { action: 'open' });
+  await srv.stop({ keep: true });
+  srv = await startServer({ dataDir: srv.dataDir, env });
+  tok.national = await login(srv.base, 'admin', ADMIN_PASSWORD);
+  for (const r of ROLES) tok[r] = await login(srv.base, `s-${r}`, PASSWORD);
+  // Each votes for the other.
+  x.pollCast = { [rec.in.resident]: x.pollFor[x.spouse], [x.spouse]: x.pollFor[rec.in.resident] };
+  for (const [rid, cand] of Object.entries(x.pollCast)) {
+    const b = await api(srv.base, 'POST', `/api/v1/council/elections/${x.poll}/ballots`, { token: tok.resident, body: { resident_id: Number(rid), choices: [cand] } });
+    assert.equal(b.status, 201, b.text);
+    x.castReplies.push(b.text);
+  }
+  council.ready = true;
 });
 
 // A secret ballot: no reply to anyone says who cast which. The inside household cast one yes and
-// one no; every GET route (as every role, inside), the casts' own replies and the audit log are
-// searched for a choice beside a voter, a ballot's random key, or any field naming a choice.
+// one no in a vote, and in an election each of its two voters chose the other; every GET route
+// (as every role, inside), the election before and after its count, the casts' own replies and
+// the audit log are searched for a choice beside a voter, a ballot's random key, or any field
+// naming a choice.
 test('council: no reply tells who cast which secret ballot', async () => {
   const x = rec.in.council;
   const db = join(srv.dataDir, 'gongzhi.db');
-  const keys = execFileSync('sqlite3', ['-readonly', '-batch', '-noheader', db, `SELECT hex(ballot_key) FROM council_ballots WHERE vote_id = ${x.castVote}`], { encoding: 'utf8' }).trim().split('\n');
-  assert.equal(keys.length, 2, 'two ballots were cast');
+  assert.ok(council.ready);
+  const keys = execFileSync('sqlite3', ['-readonly', '-batch', '-noheader', db, `SELECT hex(ballot_key) FROM council_ballots WHERE vote_id = ${x.castVote};`
+    + ` SELECT hex(ballot_key) FROM council_election_ballots WHERE election_id = ${x.poll}`], { encoding: 'utf8' }).trim().split('\n');
+  assert.equal(keys.length, 4, 'two ballots were cast in the vote, two in the election');
   const voters = new Set(Object.keys(x.cast).map(Number));
   const problems = [];
   const walk = (v, where, path = '') => {
@@ -188,10 +218,20 @@ test('council: no reply tells who cast which secret ballot', async () => {
       n++;
     }
   }
-  // The vote itself, and the audit rows of the casts.
+  // The vote itself, the election as every role before and after its count, and the audit rows of the casts.
   const v = await api(srv.base, 'GET', `/api/v1/council/votes/${x.castVote}`, { token: tok.national });
   assert.deepEqual([v.body.result.yes, v.body.result.no, v.body.result.cast], [1, 1, 2], v.text);
   look(v.text, 'the closed vote');
+  const seen = async (when) => {
+    for (const role of [...ROLES, 'national']) look((await api(srv.base, 'GET', `/api/v1/council/elections/${x.poll}`, { token: tok[role] })).text, `${role} the election ${when}`);
+  };
+  await seen('while voting');
+  const mine = await api(srv.base, 'GET', `/api/v1/council/elections/${x.poll}`, { token: tok.resident });
+  assert.equal(mine.status, 200, mine.text); // the household's view: each voter has voted, nothing more
+  const counted = await api(srv.base, 'POST', `/api/v1/council/elections/${x.poll}/actions`, { token: tok.national, body: { action: 'count' } });
+  assert.equal(counted.status, 200, counted.text);
+  look(counted.text, 'the count');
+  await seen('counted');
   const audit = await api(srv.base, 'GET', '/api/v1/audit?under=422802&limit=500', { token: tok.national });
   assert.equal(audit.status, 200, audit.text);
   look(audit.text, 'the audit log');
