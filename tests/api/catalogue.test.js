@@ -149,14 +149,14 @@ const catalogue = {
   'POST /api/v1/public/cases/{tracking}/files': { who: null, raw: true, ok: null, why: 'tests/api/cases.test.js uploads valid images' },
   // council (议事协商): the records they need are made by the council setup block below; `extra`
   // values are [value, statuses] tried on top of a kind's own (the rule a field breaks by its value).
-  'POST /api/v1/council/topics': { who: 'admin', body: () => ({ category_id: 4, name: uniq('议题'), source: '村规民约' }), fields: { category_id: 'id', name: 'text', source: 'text' }, required: ['category_id', 'name'], ok: 201 },
+  'POST /api/v1/council/topics': { who: 'admin', body: () => ({ category_id: 4, name: uniq('议题'), source: '村规民约' }), fields: { category_id: 'id', name: 'text', source: 'text' }, required: ['category_id', 'name'], extra: { name: () => [[LONG101, [422]]], source: () => [['字'.repeat(201), [422]]] }, ok: 201 }, // one past the limits (100, 200)
   'PATCH /api/v1/council/topics/{id}': { who: 'admin', body: () => ({ name: uniq('改名议题') }), fields: { name: 'text', retired: 'bool' }, ok: 200 },
   'POST /api/v1/council/members': { body: () => ({ place_code: VILLAGE, resident_id: cn.pick('member'), kind: 'representative' }), fields: { place_code: 'code', resident_id: 'id', kind: 'word' }, required: ['place_code', 'resident_id', 'kind'], extra: { resident_id: () => [[cn.child, [422]], [cn.member, [409]]] }, ok: 201 },
   'DELETE /api/v1/council/members/{id}': { nobody: true, ok: 200 },
   'POST /api/v1/council/meetings': {
     body: () => ({ place_code: VILLAGE, type: 'village_assembly', title: uniq('村民会议'), venue: '村委会议室', starts_at: '2026-12-20T09:00:00+08:00' }),
     fields: { place_code: 'code', type: 'word', title: 'text', venue: 'text', starts_at: 'time' }, required: ['place_code', 'type', 'title', 'venue', 'starts_at'],
-    extra: { type: () => [['group_meeting', [422]], ['micro', [422]]] }, ok: 201, // a group's meeting, a 微协商: held at a grid or below, not at the village
+    extra: { type: () => [['group_meeting', [422]], ['micro', [422]]], title: () => [[LONG101, [422]]], venue: () => [[LONG101, [422]]] }, ok: 201, // a group's meeting, a 微协商: held at a grid or below, not at the village
   },
   'PATCH /api/v1/council/meetings/{id}': { body: () => ({ title: uniq('改题会议'), venue: '新会场', starts_at: '2026-12-21T09:30:00+08:00' }), fields: { title: 'text', venue: 'text', starts_at: 'time', minutes: 'minutes' }, extra: { minutes: () => [['会议记录', [409]]] }, ok: 200 }, // minutes only while open
   'POST /api/v1/council/meetings/{id}/actions': { body: () => ({ action: 'fix' }), fields: { action: 'word' }, required: ['action'], extra: { action: () => [['close', [409]], ['open', [409]]] }, ok: 200 },
@@ -166,14 +166,14 @@ const catalogue = {
   'POST /api/v1/council/meetings/{id}/votes': {
     body: () => ({ question: uniq('表决事项'), method: 'open', yes: 2, no: 1, abstain: 0, item_id: cn.openItem }),
     fields: { question: 'text', method: 'word', item_id: 'id', yes: 'count', no: 'count', abstain: 'count' }, required: ['question', 'method'],
-    extra: { item_id: () => [[cn.planItem, [404, 422]]], yes: () => [[cn.present, [422]]] }, ok: 201, // an item of another meeting; yes = present with no = 1 is more than present
+    extra: { item_id: () => [[cn.planItem, [404, 422]]], yes: () => [[cn.present, [422]]], method: () => [['secret', [422]]], question: () => [[LONG101, [422]]] }, ok: 201, // an item of another meeting; yes = present with no = 1 is more than present; a secret ballot given counts
   },
-  'POST /api/v1/council/meetings/{id}/resolutions': { body: () => ({ vote_id: cn.pick('vote'), text: uniq('决议：同意') }), fields: { vote_id: 'id', text: 'text' }, required: ['vote_id', 'text'], extra: { vote_id: () => [[cn.resolved, [409]], [cn.ballotVote, [404, 409, 422]]] }, ok: 201 }, // one resolution per vote; a vote of another meeting
+  'POST /api/v1/council/meetings/{id}/resolutions': { body: () => ({ vote_id: cn.pick('vote'), text: uniq('决议：同意') }), fields: { vote_id: 'id', text: 'text' }, required: ['vote_id', 'text'], extra: { vote_id: () => [[cn.resolved, [409]], [cn.ballotVote, [404, 409, 422]]], text: () => [['字'.repeat(2001), [422]]] }, ok: 201 }, // one resolution per vote; a vote of another meeting
   'POST /api/v1/council/votes/{id}/close': { nobody: true, ok: 200 },
   'POST /api/v1/council/votes/{id}/ballots': { who: 'voter', body: () => ({ resident_id: cn.pick('ballot'), choice: 'yes' }), fields: { resident_id: 'voter', choice: 'word' }, required: ['resident_id', 'choice'], extra: { resident_id: () => [[cn.home[2], [409]], [cn.home[5], [403, 404, 409, 422]], [cn.others[0], [403, 404]]] }, ok: 201 }, // voted already; not checked in; not of the household
   'POST /api/v1/council/elections': {
     body: () => ({ place_code: VILLAGE, kind: 'committee', title: uniq('村委会换届选举'), seats: 3, election_day: cn.day(40) }),
-    fields: { place_code: 'code', kind: 'word', title: 'text', seats: 'seats', election_day: 'eday' }, required: ['place_code', 'kind', 'title', 'seats', 'election_day'], ok: 201,
+    fields: { place_code: 'code', kind: 'word', title: 'text', seats: 'seats', election_day: 'eday' }, required: ['place_code', 'kind', 'title', 'seats', 'election_day'], extra: { title: () => [[LONG101, [422]]], election_day: () => [[cn.day(-1), [422]]] }, ok: 201, // yesterday
   },
   'POST /api/v1/council/elections/{id}/electors': { body: () => ({ resident_id: cn.pick('elector'), basis: 'hukou_away', note: '外出务工' }), fields: { resident_id: 'id', basis: 'word', note: 'text', from_registry: 'bool' }, extra: { resident_id: () => [[cn.child, [422]], [cn.elector, [409]]], from_registry: () => [[true, [422]]] }, ok: 201 }, // a minor; registered twice; the registry and a resident at once
   'POST /api/v1/council/elections/{id}/candidates': { body: () => ({ resident_id: cn.pick('candidate') }), fields: { resident_id: 'id' }, required: ['resident_id'], extra: { resident_id: () => [[cn.child, [422]], [cn.candidate, [409]]] }, ok: 201 },
@@ -208,6 +208,7 @@ Object.assign(BAD, {
   voter: [[0, [404]], [-1, [404]], [9007199254740991, [403]], [999999, [403]], [1.5, [400]]],
   choices: [[['1'], [400]], [[1.5], [400]], [[-1], [422]], [Array(31).fill(1), [422]]],
 });
+const LONG101 = '字'.repeat(101); // one character past a council title's limit
 Object.assign(WRONG_TYPE, { voter: '1', time: 20261220, eday: 20261220, minutes: 1, token: 1, count: '5', seats: '3', score: '80', choices: {} });
 const cn = { pools: {} };
 cn.pick = (pool) => {
