@@ -334,6 +334,7 @@ before(async () => {
     member: [o[0], o[1]], attend: [h[0], h[1]], ballot: [h[3], h[4]], evote: [h[0], h[1]],
     elector: [o[3], o[4], o[5], o[6], o[7]], candidate: [o[0], o[1]], vote: votes,
   };
+  cn.ready = true; // the server was restarted twice above: another setup hook must wait for this
 });
 // ---- end of the council setup ----
 

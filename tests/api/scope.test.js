@@ -177,7 +177,7 @@ before(async () => {
     assert.equal(b.status, 201, b.text);
     x.castReplies.push(b.text);
   }
-  council.ready = true;
+  council.ready = true; // the server was restarted twice above: another setup hook must wait for this
 });
 
 // A secret ballot: no reply to anyone says who cast which. The inside household cast one yes and
