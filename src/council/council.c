@@ -344,6 +344,12 @@ gz_err council_member_add(store *s, const gz_user *u, const char *place_code, in
 			       place_code);
 	if (strcmp(r.status, "present"))
 		return gz_fail(e, GZ_E_CONFLICT, "resident_id", "resident %lld is no longer present", (long long)resident_id);
+	/* Representatives and committee members are villagers with the right to vote and stand (Art. 13):
+	 * a minor on the register would count towards a members' quorum and could never be checked in. */
+	char cutoff[11];
+	adult_cutoff(now, cutoff);
+	if (strcmp(r.birth_date, cutoff) > 0)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "resident_id", "resident %lld is not yet 18", (long long)resident_id);
 	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM council_members WHERE place_code = ?1 AND resident_id = ?2"
 					 " AND until_at IS NULL");
 	sqlite3_bind_text(st, 1, place_code, -1, SQLITE_TRANSIENT);

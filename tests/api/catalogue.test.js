@@ -95,7 +95,8 @@ function fill(pattern, key) {
     .replace('/board/entries/{id}', `/board/entries/${ids.entry}`)
     .replace('/board/procedures/{id}', `/board/procedures/${ids.proc}`)
     .replace('/board-settings/{code}', `/board-settings/${VILLAGE}`)
-    .replace('/board-rules/{code}', `/board-rules/${VILLAGE}`);
+    .replace('/board-rules/{code}', `/board-rules/${VILLAGE}`)
+    .replace(/^\/api\/v1\/council\/.*/, councilPath);
 }
 
 // Kinds of field and their bad values: [value, allowed statuses].
@@ -271,7 +272,196 @@ const catalogue = {
   'POST /api/v1/public/cases': { who: null, body: () => ({ place_code: VILLAGE, type: 'problem', title: uniq('垃圾'), content: '村口垃圾没人清', reporter_name: '匿名', reporter_phone: '13700000000' }), fields: { place_code: 'code', type: 'word', title: 'text', content: 'text', reporter_name: 'text', reporter_phone: 'phone' }, required: ['place_code', 'title', 'content'], anyPlace: true, ok: 201 }, // a QR poster may hang in any village
   'POST /api/v1/public/cases/{tracking}/evaluate': { who: null, body: () => ({ rating: 'satisfied', note: '很快' }), fields: { rating: 'word', note: 'text' }, required: ['rating'], also: [409], ok: null, why: 'a case is evaluated once it is resolved (tests/api/cases.test.js)' },
   'POST /api/v1/public/cases/{tracking}/files': { who: null, raw: true, ok: null, why: 'tests/api/cases.test.js uploads valid images' },
+  // council (议事协商): the records they need are made by the council setup block below; `extra`
+  // values are [value, statuses] tried on top of a kind's own (the rule a field breaks by its value).
+  'POST /api/v1/council/topics': { who: 'admin', body: () => ({ category_id: 4, name: uniq('议题'), source: '村规民约' }), fields: { category_id: 'id', name: 'text', source: 'text' }, required: ['category_id', 'name'], extra: { name: () => [[LONG101, [422]]], source: () => [['字'.repeat(201), [422]]] }, ok: 201 }, // one past the limits (100, 200)
+  'PATCH /api/v1/council/topics/{id}': { who: 'admin', body: () => ({ name: uniq('改名议题') }), fields: { name: 'text', retired: 'bool' }, ok: 200 },
+  'POST /api/v1/council/members': { body: () => ({ place_code: VILLAGE, resident_id: cn.pick('member'), kind: 'representative' }), fields: { place_code: 'code', resident_id: 'id', kind: 'word' }, required: ['place_code', 'resident_id', 'kind'], extra: { resident_id: () => [[cn.child, [422]], [cn.member, [409]]] }, ok: 201 },
+  'DELETE /api/v1/council/members/{id}': { nobody: true, ok: 200 },
+  'POST /api/v1/council/meetings': {
+    body: () => ({ place_code: VILLAGE, type: 'village_assembly', title: uniq('村民会议'), venue: '村委会议室', starts_at: '2026-12-20T09:00:00+08:00' }),
+    fields: { place_code: 'code', type: 'word', title: 'text', venue: 'text', starts_at: 'time' }, required: ['place_code', 'type', 'title', 'venue', 'starts_at'],
+    extra: { type: () => [['group_meeting', [422]], ['micro', [422]]], title: () => [[LONG101, [422]]], venue: () => [[LONG101, [422]]] }, ok: 201, // a group's meeting, a 微协商: held at a grid or below, not at the village
+  },
+  'PATCH /api/v1/council/meetings/{id}': { body: () => ({ title: uniq('改题会议'), venue: '新会场', starts_at: '2026-12-21T09:30:00+08:00' }), fields: { title: 'text', venue: 'text', starts_at: 'time', minutes: 'minutes' }, extra: { minutes: () => [['会议记录', [409]]] }, ok: 200 }, // minutes only while open
+  'POST /api/v1/council/meetings/{id}/actions': { body: () => ({ action: 'fix' }), fields: { action: 'word' }, required: ['action'], extra: { action: () => [['close', [409]], ['open', [409]]] }, ok: 200 },
+  'POST /api/v1/council/meetings/{id}/items': { body: () => ({ title: uniq('议程'), topic_id: cn.topic, case_id: ids.case.id }), fields: { title: 'text', topic_id: 'id', case_id: 'id' }, extra: { topic_id: () => [[cn.retired, [409, 422]]] }, ok: 201 },
+  'DELETE /api/v1/council/meetings/{id}/items/{item}': { nobody: true, ok: 200 },
+  'POST /api/v1/council/meetings/{id}/attendance': { who: 'voter', body: () => ({ resident_id: cn.pick('attend'), token: cn.token }), fields: { resident_id: 'id', token: 'token' }, required: ['resident_id'], extra: { resident_id: () => [[cn.child, [422]], [cn.others[9], [404]], [cn.home[2], [409]]] }, ok: 201 }, // a minor; another household's member; one already in
+  'POST /api/v1/council/meetings/{id}/votes': {
+    body: () => ({ question: uniq('表决事项'), method: 'open', yes: 2, no: 1, abstain: 0, item_id: cn.openItem }),
+    fields: { question: 'text', method: 'word', item_id: 'id', yes: 'count', no: 'count', abstain: 'count' }, required: ['question', 'method'],
+    extra: { item_id: () => [[cn.planItem, [404, 422]]], yes: () => [[cn.present, [422]]], method: () => [['secret', [422]]], question: () => [[LONG101, [422]]] }, ok: 201, // an item of another meeting; yes = present with no = 1 is more than present; a secret ballot given counts
+  },
+  'POST /api/v1/council/meetings/{id}/resolutions': { body: () => ({ vote_id: cn.pick('vote'), text: uniq('决议：同意') }), fields: { vote_id: 'id', text: 'text' }, required: ['vote_id', 'text'], extra: { vote_id: () => [[cn.resolved, [409]], [cn.ballotVote, [404, 409, 422]]], text: () => [['字'.repeat(2001), [422]]] }, ok: 201 }, // one resolution per vote; a vote of another meeting
+  'POST /api/v1/council/votes/{id}/close': { nobody: true, ok: 200 },
+  'POST /api/v1/council/votes/{id}/ballots': { who: 'voter', body: () => ({ resident_id: cn.pick('ballot'), choice: 'yes' }), fields: { resident_id: 'voter', choice: 'word' }, required: ['resident_id', 'choice'], extra: { resident_id: () => [[cn.home[2], [409]], [cn.home[5], [403, 404, 409, 422]], [cn.others[0], [403, 404]]] }, ok: 201 }, // voted already; not checked in; not of the household
+  'POST /api/v1/council/elections': {
+    body: () => ({ place_code: VILLAGE, kind: 'committee', title: uniq('村委会换届选举'), seats: 3, election_day: cn.day(40) }),
+    fields: { place_code: 'code', kind: 'word', title: 'text', seats: 'seats', election_day: 'eday' }, required: ['place_code', 'kind', 'title', 'seats', 'election_day'], extra: { title: () => [[LONG101, [422]]], election_day: () => [[cn.day(-1), [422]]] }, ok: 201, // yesterday
+  },
+  'POST /api/v1/council/elections/{id}/electors': { body: () => ({ resident_id: cn.pick('elector'), basis: 'hukou_away', note: '外出务工' }), fields: { resident_id: 'id', basis: 'word', note: 'text', from_registry: 'bool' }, extra: { resident_id: () => [[cn.child, [422]], [cn.elector, [409]]], from_registry: () => [[true, [422]]] }, ok: 201 }, // a minor; registered twice; the registry and a resident at once
+  'POST /api/v1/council/elections/{id}/candidates': { body: () => ({ resident_id: cn.pick('candidate') }), fields: { resident_id: 'id' }, required: ['resident_id'], extra: { resident_id: () => [[cn.child, [422]], [cn.candidate, [409]]] }, ok: 201 },
+  'POST /api/v1/council/elections/{id}/actions': { body: () => ({ action: 'publish' }), fields: { action: 'word' }, required: ['action'], extra: { action: () => [['open', [409]], ['count', [409]], ['runoff', [409]]] }, ok: 200 },
+  'POST /api/v1/council/selections': { who: 'official', body: () => ({ place_code: '422802', title: uniq('治理创新项目评审'), picks: 2 }), fields: { place_code: 'code', title: 'text', picks: 'int' }, required: ['place_code', 'title', 'picks'], ok: 201 },
+  'POST /api/v1/council/selections/{id}/applications': { who: 'official', body: () => ({ place_code: VILLAGE, title: uniq('项目申报') }), fields: { place_code: 'code', title: 'text' }, required: ['place_code', 'title'], ok: 201 },
+  'PUT /api/v1/council/selections/{id}/applications/{app}/score': { who: 'official', body: () => ({ score: 60 + (++serial % 40) }), fields: { score: 'score' }, required: ['score'], ok: 200 },
+  'POST /api/v1/council/selections/{id}/close': { who: 'official', nobody: true, ok: 200 },
+  'POST /api/v1/council/elections/{id}/ballots': {
+    who: 'voter', body: () => ({ resident_id: cn.pick('evote'), choices: [cn.cands[0]] }), fields: { resident_id: 'voter', choices: 'choices' }, required: ['resident_id', 'choices'],
+    extra: { resident_id: () => [[cn.home[2], [409]], [cn.child, [403, 404, 422]], [cn.others[0], [403, 404]]], choices: () => [[[cn.cands[0], cn.cands[1]], [422]], [[cn.cands[0], cn.cands[0]], [422]], [[999999], [422]]] }, ok: 201, // voted; a minor; another household; two for one seat; twice the same; not a candidate
+  },
 };
+
+// ---- council (议事协商) setup: the records the council entries above act on, all in 高峰村 ----
+// A household of six adults and a child with a resident account (c-voter), a household of ten
+// other adults, and: meetings planned / ready to fix / open (QR check-in, a secret ballot, one
+// to close) / open for open votes / open with closed votes to resolve; topics; a member; an
+// election drafting its list, one published, one voting (opened on a server whose clock is
+// moved to election day, then served again at today's date), one ready to publish; selections.
+// Each `pick(pool)` gives a record the route has not used yet, so a valid body is fresh.
+Object.assign(BAD, {
+  time: [['2026-02-30T09:00:00+08:00', [422]], ['2026-13-01T09:00:00+08:00', [422]], ['2026-12-20T24:00:00+08:00', [422]], ['1969-12-31T23:59:59Z', [422]],
+    ['2999-01-01T09:00:00+08:00', [422]], ['2026-12-20', [422]], ['2026-12-20 09:00', [422]], ['tomorrow', [422]], ['', [400, 422]]],
+  eday: [['2026-02-30', [422]], ['2026-13-01', [422]], ['20261220', [422]], ['2020-01-01', [422]], ['2999-01-01', [422]], ['yesterday', [422]], ['', [400, 422]]],
+  minutes: [['字'.repeat(20001), [413, 422]], ['a\u0007b', [400, 409, 422]]],
+  token: [['not-the-token', [403]], ['字'.repeat(65), [422]], ["' OR '1'='1", [403]]],
+  count: [[-1, [422]], [999999, [422]], [1000000, [422]], [2147483648, [422]], [9007199254740991, [422]], [1.5, [400]]],
+  seats: [[0, [422]], [-1, [422]], [31, [422]], [2147483648, [422]], [9007199254740991, [422]], [1.5, [400]]],
+  score: [[-1, [422]], [101, [422]], [2147483648, [422]], [9007199254740991, [422]], [1.5, [400]]],
+  // A ballot names a voter of the caller's household: anyone else, known or not, is 403 (nothing told).
+  voter: [[0, [404]], [-1, [404]], [9007199254740991, [403]], [999999, [403]], [1.5, [400]]],
+  choices: [[['1'], [400]], [[1.5], [400]], [[-1], [422]], [Array(31).fill(1), [422]]],
+});
+const LONG101 = '字'.repeat(101); // one character past a council title's limit
+Object.assign(WRONG_TYPE, { voter: '1', time: 20261220, eday: 20261220, minutes: 1, token: 1, count: '5', seats: '3', score: '80', choices: {} });
+const cn = { pools: {} };
+cn.pick = (pool) => {
+  assert.ok(cn.pools[pool].length, `council setup: pool ${pool} is used up`);
+  return cn.pools[pool].shift();
+};
+cn.day = (n) => new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10); // Beijing's date n days on
+// The record each council write route acts on: [{id}, {item} or {app}].
+function councilPath(p) {
+  const at = {
+    '/api/v1/council/topics/{id}': [cn.topicEdit], '/api/v1/council/members/{id}': [cn.memberRow],
+    '/api/v1/council/meetings/{id}': [cn.mPlan], '/api/v1/council/meetings/{id}/actions': [cn.mFix],
+    '/api/v1/council/meetings/{id}/items': [cn.mPlan], '/api/v1/council/meetings/{id}/items/{item}': [cn.mPlan, cn.delItem],
+    '/api/v1/council/meetings/{id}/attendance': [cn.mOpen], '/api/v1/council/meetings/{id}/votes': [cn.mVote],
+    '/api/v1/council/meetings/{id}/resolutions': [cn.mRes], '/api/v1/council/votes/{id}/close': [cn.closeVote],
+    '/api/v1/council/votes/{id}/ballots': [cn.ballotVote], '/api/v1/council/elections/{id}/electors': [cn.eDraft],
+    '/api/v1/council/elections/{id}/candidates': [cn.ePub], '/api/v1/council/elections/{id}/actions': [cn.eReady],
+    '/api/v1/council/elections/{id}/ballots': [cn.eOpen], '/api/v1/council/selections/{id}/applications': [cn.sel],
+    '/api/v1/council/selections/{id}/applications/{app}/score': [cn.sel, cn.app], '/api/v1/council/selections/{id}/close': [cn.selClose],
+  }[p];
+  if (!at) return p;
+  assert.ok(at.every((x) => x), `council setup: no record for ${p}`);
+  return p.replace('{id}', at[0]).replace(/\{(item|app)\}/, at[1]);
+}
+before(async () => {
+  // node 20 runs a file's top-level before hooks at once: wait for the main setup to finish.
+  for (let i = 0; !ids.outside; i++) {
+    assert.ok(i < 1200, 'council setup: the main setup did not finish');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const c = async (m, p, b, who = 'cadre') => {
+    const r = await api(srv.base, m, '/api/v1' + p, { token: tok[who], body: b });
+    assert.ok(r.status < 300, `council setup: ${m} ${p}: ${r.status} ${r.text}`);
+    return r.body;
+  };
+  const person = async (household, name, birth) => (await c('POST', '/residents', { household_id: household, name, gender: 'female', birth_date: birth, relation: '其他', hukou: 'local' })).id;
+  const home = (await c('POST', '/households', { place_code: ids.building, address: '议事巷1号' })).id;
+  const away = (await c('POST', '/households', { place_code: ids.building, address: '议事巷2号' })).id;
+  cn.home = [];
+  for (let i = 0; i < 6; i++) cn.home.push(await person(home, `议事甲${i}`, `197${i}-04-04`));
+  cn.child = await person(home, '议事童', '2016-06-06');
+  cn.others = [];
+  for (let i = 0; i < 10; i++) cn.others.push(await person(away, `议事乙${i}`, `198${i}-05-05`));
+  srv.cli(['user', 'add', 'c-voter', '--role', 'resident', '--scope', VILLAGE, '--household', String(home), '--password-stdin'], PASSWORD + '\n');
+  tok.voter = await login(srv.base, 'c-voter', PASSWORD);
+  const [h, o] = [cn.home, cn.others];
+  // Topics and a member.
+  cn.topicEdit = (await c('POST', '/council/topics', { category_id: 2, name: '目录改名议题' }, 'admin')).id;
+  cn.topic = (await c('POST', '/council/topics', { category_id: 2, name: '目录议题' }, 'admin')).id;
+  cn.retired = (await c('POST', '/council/topics', { category_id: 3, name: '目录停用议题' }, 'admin')).id;
+  await c('PATCH', `/council/topics/${cn.retired}`, { retired: true }, 'admin');
+  cn.member = o[2];
+  cn.memberRow = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: o[2], kind: 'committee' })).id;
+  // Meetings.
+  const meeting = async (type, title) => (await c('POST', '/council/meetings', { place_code: VILLAGE, type, title, venue: '村委会', starts_at: '2026-12-10T09:00:00+08:00' })).id;
+  const item = async (m, title) => (await c('POST', `/council/meetings/${m}/items`, { title })).id;
+  const open = async (m) => { await item(m, '议题'); await c('POST', `/council/meetings/${m}/actions`, { action: 'fix' }); await c('POST', `/council/meetings/${m}/actions`, { action: 'open' }); };
+  const checkin = (m, rid) => c('POST', `/council/meetings/${m}/attendance`, { resident_id: rid });
+  cn.mPlan = await meeting('village_assembly', '目录筹备会议');
+  cn.planItem = await item(cn.mPlan, '筹备议题');
+  cn.delItem = await item(cn.mPlan, '待删议题');
+  cn.mFix = await meeting('villager_council', '目录待定会议');
+  await item(cn.mFix, '定稿议题');
+  cn.mOpen = await meeting('villager_council', '目录签到会议');
+  await open(cn.mOpen);
+  cn.token = new URL((await c('GET', `/council/meetings/${cn.mOpen}`)).checkin_url).searchParams.get('t');
+  assert.ok(cn.token, 'council setup: the check-in link carries a token');
+  for (const rid of [h[2], h[3], h[4]]) await checkin(cn.mOpen, rid);
+  cn.ballotVote = (await c('POST', `/council/meetings/${cn.mOpen}/votes`, { question: '无记名表决', method: 'secret' })).id;
+  cn.closeVote = (await c('POST', `/council/meetings/${cn.mOpen}/votes`, { question: '待结束表决', method: 'secret' })).id;
+  await c('POST', `/council/votes/${cn.ballotVote}/ballots`, { resident_id: h[2], choice: 'no' }, 'voter');
+  cn.mVote = await meeting('villager_council', '目录表决会议');
+  await open(cn.mVote);
+  cn.openItem = (await c('GET', `/council/meetings/${cn.mVote}`)).items[0].id;
+  for (const rid of [o[5], o[6], o[7]]) await checkin(cn.mVote, rid);
+  cn.present = 3;
+  cn.mRes = await meeting('villager_council', '目录决议会议');
+  await open(cn.mRes);
+  await checkin(cn.mRes, o[8]);
+  const votes = [];
+  for (let i = 0; i < 6; i++) votes.push((await c('POST', `/council/meetings/${cn.mRes}/votes`, { question: `决议表决${i}`, method: 'open', yes: 1, no: 0, abstain: 0 })).id);
+  cn.resolved = votes.pop();
+  await c('POST', `/council/meetings/${cn.mRes}/resolutions`, { vote_id: cn.resolved, text: '已形成的决议' });
+  // Elections.
+  const election = async (title, days) => (await c('POST', '/council/elections', { place_code: VILLAGE, kind: 'committee', title, seats: 1, election_day: cn.day(days) })).id;
+  cn.eDraft = await election('目录登记选举', 40);
+  cn.elector = o[8];
+  await c('POST', `/council/elections/${cn.eDraft}/electors`, { resident_id: o[8], basis: 'hukou_away' });
+  cn.ePub = await election('目录提名选举', 25);
+  await c('POST', `/council/elections/${cn.ePub}/electors`, { from_registry: true });
+  await c('POST', `/council/elections/${cn.ePub}/actions`, { action: 'publish' });
+  cn.candidate = o[9];
+  await c('POST', `/council/elections/${cn.ePub}/candidates`, { resident_id: o[9] });
+  cn.eReady = await election('目录待公布选举', 30);
+  await c('POST', `/council/elections/${cn.eReady}/electors`, { resident_id: o[9], basis: 'hukou_away' });
+  cn.eOpen = await election('目录投票选举', 20);
+  await c('POST', `/council/elections/${cn.eOpen}/electors`, { from_registry: true });
+  await c('POST', `/council/elections/${cn.eOpen}/actions`, { action: 'publish' });
+  cn.cands = [];
+  for (const rid of [o[2], o[3]]) cn.cands.push((await c('POST', `/council/elections/${cn.eOpen}/candidates`, { resident_id: rid })).id);
+  // Election day is 20 days on: the same data served with the clock there opens the voting…
+  const env = { GONGZHI_INTAKE_LIMIT: '100000,100000' };
+  await srv.stop({ keep: true });
+  srv = await startServer({ dataDir: srv.dataDir, env: { ...env, GONGZHI_CLOCK_OFFSET: String(20 * 86400) } });
+  tok.cadre = await login(srv.base, 'c-cadre', PASSWORD);
+  await c('POST', `/council/elections/${cn.eOpen}/actions`, { action: 'open' });
+  // …and then served at today's date again, every account signed in afresh.
+  await srv.stop({ keep: true });
+  srv = await startServer({ dataDir: srv.dataDir, env });
+  tok.admin = await login(srv.base, 'admin', ADMIN_PASSWORD);
+  for (const r of ROLES) tok[r] = await login(srv.base, `c-${r}`, PASSWORD);
+  tok.voter = await login(srv.base, 'c-voter', PASSWORD);
+  await c('POST', `/council/elections/${cn.eOpen}/ballots`, { resident_id: h[2], choices: [cn.cands[1]] }, 'voter');
+  // Selections.
+  cn.sel = (await c('POST', '/council/selections', { place_code: '422802', title: '目录项目评审', picks: 1 }, 'official')).id;
+  cn.app = (await c('POST', `/council/selections/${cn.sel}/applications`, { place_code: VILLAGE, title: '目录申报' }, 'official')).id;
+  cn.selClose = (await c('POST', '/council/selections', { place_code: '422802', title: '目录待结项评审', picks: 1 }, 'official')).id;
+  for (const [title, score] of [['甲项目', 90], ['乙项目', 70]]) {
+    const a = (await c('POST', `/council/selections/${cn.selClose}/applications`, { place_code: VILLAGE, title }, 'official')).id;
+    await c('PUT', `/council/selections/${cn.selClose}/applications/${a}/score`, { score }, 'official');
+  }
+  cn.pools = {
+    member: [o[0], o[1]], attend: [h[0], h[1]], ballot: [h[3], h[4]], evote: [h[0], h[1]],
+    elector: [o[3], o[4], o[5], o[6], o[7]], candidate: [o[0], o[1]], vote: votes,
+  };
+  cn.ready = true; // the server was restarted twice above: another setup hook must wait for this
+});
+// ---- end of the council setup ----
 
 const writeRoutes = routes.filter((r) => r.write || r.method !== 'GET');
 
@@ -355,6 +545,10 @@ for (const r of writeRoutes) {
           if (kind === 'citizen' && v === 'badcheck') value = badCheck(freshId());
           res = await call({ body: { ...valid, [f]: value } });
           expectStatus(res, allowed.concat(entry.also || []), `${key} ${f}=${JSON.stringify(value).slice(0, 40)}`);
+        }
+        for (const [value, allowed] of entry.extra && entry.extra[f] ? entry.extra[f]() : []) {
+          res = await call({ body: { ...valid, [f]: value } });
+          expectStatus(res, allowed, `${key} ${f}=${JSON.stringify(value).slice(0, 40)}`);
         }
       }
       for (const x of entry.extra ? entry.extra() : []) {

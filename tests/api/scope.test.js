@@ -107,6 +107,160 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
+// ---- council (议事协商) setup: on each side a member, a planned meeting with a case on its
+// agenda, one ready to fix, an open one (minutes, the side's resident and a second adult of that household checked
+// in, a third not; an open vote with its resolution, a closed one free for a resolution, a secret ballot open
+// for ballots, one to close, one cast and closed), an election and a selection with an
+// application — every title and text of the outside ones a marker none may see. Inside, the
+// resident account casts the secret ballot for both adults of its household, one yes, one no.
+Object.assign(SECRET, {
+  meeting: '境外会议标题', venue: '境外会场', agenda: '境外议程', minutes: '境外会议记录', question: '境外表决事项',
+  resolution: '境外决议文本', election: '境外选举名称', selection: '境外项目评审', application: '境外申报项目', spouse: '境外居民乙',
+});
+const COUNCIL_SUPERVISOR = { supervisor: 'a supervisor manages only 村情发布会 (docs/modules/council.md)' };
+const council = { ready: false };
+const councilDay = (n) => new Date(Date.now() + 8 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
+before(async () => {
+  // node 20 runs a file's top-level before hooks at once: wait for the main setup to finish.
+  for (let i = 0; !tok.national; i++) {
+    assert.ok(i < 1200, 'council setup: the main setup did not finish');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const c = async (token, m, p, b) => {
+    const r = await api(srv.base, m, '/api/v1' + p, { token, body: b });
+    assert.ok(r.status < 300, `council setup: ${m} ${p}: ${r.status} ${r.text}`);
+    return r.body;
+  };
+  const cadres = { in: await login(srv.base, 's-cadre', PASSWORD), out: await login(srv.base, 'o-cadre', PASSWORD) };
+  for (const side of ['in', 'out']) {
+    const o = side === 'out';
+    const r = rec[side];
+    const t = cadres[side];
+    const word = (k, inside) => (o ? SECRET[k] : inside);
+    const x = (r.council = {});
+    x.spouse = (await c(t, 'POST', '/residents', { household_id: r.household, name: word('spouse', '境内居民乙'), gender: 'female', birth_date: '1986-08-08', relation: '配偶', hukou: 'local' })).id;
+    x.third = (await c(t, 'POST', '/residents', { household_id: r.household, name: word('spouse', '境内居民丙'), gender: 'male', birth_date: '2004-09-09', relation: '子', hukou: 'nonlocal' })).id;
+    x.member = (await c(t, 'POST', '/council/members', { place_code: r.village, resident_id: r.resident, kind: 'representative' })).id;
+    const meeting = (title) => c(t, 'POST', '/council/meetings', { place_code: r.village, type: 'yard', title, venue: word('venue', '境内会场'), starts_at: '2026-12-10T19:00:00+08:00' });
+    x.plan = (await meeting(word('meeting', '境内筹备会议'))).id;
+    x.item = (await c(t, 'POST', `/council/meetings/${x.plan}/items`, { title: word('agenda', '境内议程'), case_id: r.case.id })).id;
+    x.ready = (await meeting(word('meeting', '境内待定会议'))).id;
+    await c(t, 'POST', `/council/meetings/${x.ready}/items`, { title: word('agenda', '境内议程') });
+    x.open = (await meeting(word('meeting', '境内议事会'))).id;
+    await c(t, 'POST', `/council/meetings/${x.open}/items`, { title: word('agenda', '境内议程') });
+    for (const action of ['fix', 'open']) await c(t, 'POST', `/council/meetings/${x.open}/actions`, { action });
+    x.token = new URL((await c(t, 'GET', `/council/meetings/${x.open}`)).checkin_url).searchParams.get('t');
+    await c(t, 'PATCH', `/council/meetings/${x.open}`, { minutes: word('minutes', '境内会议记录') });
+    for (const rid of [r.resident, x.spouse]) await c(t, 'POST', `/council/meetings/${x.open}/attendance`, { resident_id: rid });
+    const vote = (method, counts = {}) => c(t, 'POST', `/council/meetings/${x.open}/votes`, { question: word('question', '境内表决事项'), method, ...counts });
+    const decided = await vote('open', { yes: 2, no: 0, abstain: 0 });
+    await c(t, 'POST', `/council/meetings/${x.open}/resolutions`, { vote_id: decided.id, text: word('resolution', '境内决议文本') });
+    x.freeVote = (await vote('open', { yes: 1, no: 1, abstain: 0 })).id;
+    x.ballotVote = (await vote('secret')).id;
+    x.closeVote = (await vote('secret')).id;
+    x.castVote = (await vote('secret')).id;
+    if (!o) {
+      x.cast = { [r.resident]: 'yes', [x.spouse]: 'no' };
+      for (const [rid, choice] of Object.entries(x.cast)) {
+        const b = await api(srv.base, 'POST', `/api/v1/council/votes/${x.castVote}/ballots`, { token: tok.resident, body: { resident_id: Number(rid), choice } });
+        assert.equal(b.status, 201, b.text);
+        x.castReplies = (x.castReplies || []).concat(b.text);
+      }
+    }
+    await c(t, 'POST', `/council/votes/${x.castVote}/close`);
+    x.election = (await c(t, 'POST', '/council/elections', { place_code: r.village, kind: 'committee', title: word('election', '境内选举名称'), seats: 1, election_day: councilDay(30) })).id;
+    await c(t, 'POST', `/council/elections/${x.election}/electors`, { from_registry: true });
+    x.selection = (await c(tok.national, 'POST', '/council/selections', { place_code: o ? '421003' : '422802', title: word('selection', '境内项目评审'), picks: 1 })).id;
+    x.application = (await c(tok.national, 'POST', `/council/selections/${x.selection}/applications`, { place_code: r.village, title: word('application', '境内申报项目') })).id;
+  }
+  rec.in.council.topic = (await c(tok.national, 'POST', '/council/topics', { category_id: 4, name: '矩阵议题' })).id;
+  // An election voted in secret inside: its day is 20 days on, so the same data is served with
+  // the clock there to open the voting, then at today's date again, every account signed in afresh.
+  const x = rec.in.council;
+  await c(cadres.in, 'PATCH', `/residents/${rec.in.resident}`, { hukou: 'local' }); // a voter from the registry (Art. 13 (1))
+  x.poll = (await c(cadres.in, 'POST', '/council/elections', { place_code: IN, kind: 'committee', title: '境内投票选举', seats: 1, election_day: councilDay(20) })).id;
+  await c(cadres.in, 'POST', `/council/elections/${x.poll}/electors`, { from_registry: true });
+  await c(cadres.in, 'POST', `/council/elections/${x.poll}/actions`, { action: 'publish' });
+  x.pollFor = {};
+  for (const rid of [rec.in.resident, x.spouse]) x.pollFor[rid] = (await c(cadres.in, 'POST', `/council/elections/${x.poll}/candidates`, { resident_id: rid })).id;
+  const env = { GONGZHI_INTAKE_LIMIT: '100000,100000' };
+  await srv.stop({ keep: true });
+  srv = await startServer({ dataDir: srv.dataDir, env: { ...env, GONGZHI_CLOCK_OFFSET: String(20 * 86400) } });
+  await c(await login(srv.base, 's-cadre', PASSWORD), 'POST', `/council/elections/${x.poll}/actions`, { action: 'open' });
+  await srv.stop({ keep: true });
+  srv = await startServer({ dataDir: srv.dataDir, env });
+  tok.national = await login(srv.base, 'admin', ADMIN_PASSWORD);
+  for (const r of ROLES) tok[r] = await login(srv.base, `s-${r}`, PASSWORD);
+  // Each votes for the other.
+  x.pollCast = { [rec.in.resident]: x.pollFor[x.spouse], [x.spouse]: x.pollFor[rec.in.resident] };
+  for (const [rid, cand] of Object.entries(x.pollCast)) {
+    const b = await api(srv.base, 'POST', `/api/v1/council/elections/${x.poll}/ballots`, { token: tok.resident, body: { resident_id: Number(rid), choices: [cand] } });
+    assert.equal(b.status, 201, b.text);
+    x.castReplies.push(b.text);
+  }
+  council.ready = true; // the server was restarted twice above: another setup hook must wait for this
+});
+
+// A secret ballot: no reply to anyone says who cast which. The inside household cast one yes and
+// one no in a vote, and in an election each of its two voters chose the other; every GET route
+// (as every role, inside), the election before and after its count, the casts' own replies and
+// the audit log are searched for a choice beside a voter, a ballot's random key, or any field
+// naming a choice.
+test('council: no reply tells who cast which secret ballot', async () => {
+  const x = rec.in.council;
+  const db = join(srv.dataDir, 'gongzhi.db');
+  assert.ok(council.ready);
+  const keys = execFileSync('sqlite3', ['-readonly', '-batch', '-noheader', db, `SELECT hex(ballot_key) FROM council_ballots WHERE vote_id = ${x.castVote};`
+    + ` SELECT hex(ballot_key) FROM council_election_ballots WHERE election_id = ${x.poll}`], { encoding: 'utf8' }).trim().split('\n');
+  assert.equal(keys.length, 4, 'two ballots were cast in the vote, two in the election');
+  const voters = new Set(Object.keys(x.cast).map(Number));
+  const problems = [];
+  const walk = (v, where, path = '') => {
+    if (Array.isArray(v)) return v.forEach((y, i) => walk(y, where, `${path}[${i}]`));
+    if (!v || typeof v !== 'object') return;
+    const names = Object.keys(v);
+    if (names.some((k) => /^(choice|choices|ballot|ballots|ballot_key)$/.test(k))) problems.push(`${where}: ${path} has ${names.join(',')}`);
+    const voter = Object.values(v).some((y) => voters.has(y) || y === '境内居民' || y === '境内居民乙');
+    if (voter && Object.values(v).some((y) => ['yes', 'no', 'abstain'].includes(y))) problems.push(`${where}: ${path} pairs a voter with a choice`);
+    for (const k of names) walk(v[k], where, `${path}.${k}`);
+  };
+  const look = (text, where) => {
+    if (keys.some((k) => text.toUpperCase().includes(k))) problems.push(`${where}: a ballot key`);
+    try { walk(JSON.parse(text), where); } catch { /* not JSON: an SVG or a file */ }
+  };
+  x.castReplies.forEach((t, i) => look(t, `cast reply ${i}`));
+  let n = 0;
+  for (const r of routes.filter((y) => y.method === 'GET')) {
+    const e = entries[`${r.method} ${r.pattern}`];
+    if (!e || e.skip) continue;
+    for (const role of [...ROLES, 'national']) {
+      const res = await request(r, e, 'in', tok[role]);
+      look(res.text, `${role} GET ${r.pattern}`);
+      n++;
+    }
+  }
+  // The vote itself, the election as every role before and after its count, and the audit rows of the casts.
+  const v = await api(srv.base, 'GET', `/api/v1/council/votes/${x.castVote}`, { token: tok.national });
+  assert.deepEqual([v.body.result.yes, v.body.result.no, v.body.result.cast], [1, 1, 2], v.text);
+  look(v.text, 'the closed vote');
+  const seen = async (when) => {
+    for (const role of [...ROLES, 'national']) look((await api(srv.base, 'GET', `/api/v1/council/elections/${x.poll}`, { token: tok[role] })).text, `${role} the election ${when}`);
+  };
+  await seen('while voting');
+  const mine = await api(srv.base, 'GET', `/api/v1/council/elections/${x.poll}`, { token: tok.resident });
+  assert.equal(mine.status, 200, mine.text); // the household's view: each voter has voted, nothing more
+  const counted = await api(srv.base, 'POST', `/api/v1/council/elections/${x.poll}/actions`, { token: tok.national, body: { action: 'count' } });
+  assert.equal(counted.status, 200, counted.text);
+  look(counted.text, 'the count');
+  await seen('counted');
+  const audit = await api(srv.base, 'GET', '/api/v1/audit?under=422802&limit=500', { token: tok.national });
+  assert.equal(audit.status, 200, audit.text);
+  look(audit.text, 'the audit log');
+  assert.ok(n > 100);
+  assert.deepEqual(problems, []);
+});
+// ---- end of the council setup ----
+
 // Per route: which record its path names (rec), its query (q), a valid body aimed at a side
 // (body), and what the outside call must get when the role may use the route (404 unless said).
 // path and body also get the role, for a route whose valid call differs by role.
@@ -191,6 +345,43 @@ const entries = {
   'POST /api/v1/public/cases/{tracking}/evaluate': { none: 'the tracking code is the reporter\'s key', skip: 'tests/api/cases.test.js' },
   'POST /api/v1/public/cases/{tracking}/files': { none: 'the tracking code is the reporter\'s key', skip: 'tests/api/cases.test.js' },
   'GET /api/v1/public/cases/{tracking}/files/{file}': { path: (s) => `/public/cases/${rec[s].case.tracking_code}/files/${rec[s].file}`, public: 'the tracking code is the reporter\'s key' },
+  // council (议事协商): records from the council setup block (rec[side].council); `refuse`: roles
+  // the route admits whose inside call the domain refuses with 403 by the meeting's type.
+  'GET /api/v1/council/rules': { none: 'the rules table is the law\'s, the same for everyone' },
+  'GET /api/v1/council/topics': { none: 'the consultation catalogue is shared reference data (docs/modules/council.md)' },
+  'POST /api/v1/council/topics': { none: 'the catalogue is shared, not records of a place (catalogue.test.js writes it)' },
+  'PATCH /api/v1/council/topics/{id}': { none: 'the catalogue is shared', path: () => `/council/topics/${rec.in.council.topic}` },
+  'GET /api/v1/council/members': { q: (s) => `under=${rec[s].village}` },
+  'POST /api/v1/council/members': { body: (s) => ({ place_code: rec[s].village, resident_id: rec[s].council.spouse, kind: 'committee' }) },
+  'DELETE /api/v1/council/members/{id}': { path: (s) => `/council/members/${rec[s].council.member}` },
+  'GET /api/v1/council/meetings': { q: (s) => `under=${rec[s].village}&from=2026-01-01&to=2027-12-31` },
+  'POST /api/v1/council/meetings': { body: (s) => ({ place_code: rec[s].village, type: 'briefing', title: '矩阵村情发布会', venue: '矩阵会场', starts_at: '2026-12-30T09:00:00+08:00' }) },
+  'GET /api/v1/council/meetings/{id}': { path: (s) => `/council/meetings/${rec[s].council.open}` },
+  'PATCH /api/v1/council/meetings/{id}': { path: (s) => `/council/meetings/${rec[s].council.plan}`, body: () => ({ venue: '矩阵改会场' }), refuse: COUNCIL_SUPERVISOR },
+  'POST /api/v1/council/meetings/{id}/actions': { path: (s) => `/council/meetings/${rec[s].council.ready}/actions`, body: () => ({ action: 'fix' }), refuse: COUNCIL_SUPERVISOR },
+  'POST /api/v1/council/meetings/{id}/items': { path: (s) => `/council/meetings/${rec[s].council.plan}/items`, body: (s) => ({ case_id: rec[s].case.id }), refuse: COUNCIL_SUPERVISOR },
+  'DELETE /api/v1/council/meetings/{id}/items/{item}': { path: (s) => `/council/meetings/${rec[s].council.plan}/items/${rec[s].council.item}`, refuse: COUNCIL_SUPERVISOR },
+  'POST /api/v1/council/meetings/{id}/attendance': { path: (s) => `/council/meetings/${rec[s].council.open}/attendance`, body: (s) => ({ resident_id: rec[s].council.third, token: rec[s].council.token }) },
+  'GET /api/v1/council/meetings/{id}/qr': { path: (s) => `/council/meetings/${rec[s].council.open}/qr` },
+  'POST /api/v1/council/meetings/{id}/votes': { path: (s) => `/council/meetings/${rec[s].council.open}/votes`, body: () => ({ question: '矩阵表决', method: 'open', yes: 1, no: 0, abstain: 0 }), refuse: COUNCIL_SUPERVISOR },
+  'POST /api/v1/council/meetings/{id}/resolutions': { path: (s) => `/council/meetings/${rec[s].council.open}/resolutions`, body: (s) => ({ vote_id: rec[s].council.freeVote, text: '矩阵决议' }), refuse: COUNCIL_SUPERVISOR },
+  'GET /api/v1/council/votes/{id}': { path: (s) => `/council/votes/${rec[s].council.castVote}` },
+  'POST /api/v1/council/votes/{id}/close': { path: (s) => `/council/votes/${rec[s].council.closeVote}/close`, refuse: COUNCIL_SUPERVISOR },
+  'POST /api/v1/council/votes/{id}/ballots': { path: (s) => `/council/votes/${rec[s].council.ballotVote}/ballots`, body: (s) => ({ resident_id: rec[s].resident, choice: 'abstain' }) },
+  'GET /api/v1/council/cases/{id}/meetings': { path: (s) => `/council/cases/${rec[s].case.id}/meetings` },
+  'GET /api/v1/council/elections': { q: (s) => `under=${rec[s].village}` },
+  'POST /api/v1/council/elections': { body: (s) => ({ place_code: rec[s].village, kind: 'spokesperson', title: '矩阵选举', seats: 1, election_day: councilDay(40) }) },
+  'GET /api/v1/council/elections/{id}': { path: (s) => `/council/elections/${rec[s].council.election}` },
+  'POST /api/v1/council/elections/{id}/electors': { path: (s) => `/council/elections/${rec[s].council.election}/electors`, body: (s) => ({ resident_id: rec[s].council.third, basis: 'resident_approved', note: '村民会议同意登记' }) },
+  'POST /api/v1/council/elections/{id}/candidates': { path: (s) => `/council/elections/${rec[s].council.election}/candidates`, body: (s) => ({ resident_id: rec[s].council.spouse }) },
+  'POST /api/v1/council/elections/{id}/actions': { path: (s) => `/council/elections/${rec[s].council.election}/actions`, body: () => ({ action: 'publish' }) },
+  'GET /api/v1/council/selections': { q: (s) => `under=${s === 'in' ? '422802' : '421003'}` },
+  'POST /api/v1/council/selections': { body: (s) => ({ place_code: s === 'in' ? '422802' : '421003', title: '矩阵评审', picks: 1 }) },
+  'GET /api/v1/council/selections/{id}': { path: (s) => `/council/selections/${rec[s].council.selection}` },
+  'POST /api/v1/council/selections/{id}/applications': { path: (s) => `/council/selections/${rec[s].council.selection}/applications`, body: (s) => ({ place_code: rec[s].village, title: '矩阵申报' }) },
+  'PUT /api/v1/council/selections/{id}/applications/{app}/score': { path: (s) => `/council/selections/${rec[s].council.selection}/applications/${rec[s].council.application}/score`, body: () => ({ score: 77 }) },
+  'POST /api/v1/council/selections/{id}/close': { path: (s) => `/council/selections/${rec[s].council.selection}/close` },
+  'POST /api/v1/council/elections/{id}/ballots': { path: (s) => `/council/elections/${rec[s].council.election}/ballots`, body: (s) => ({ resident_id: rec[s].resident, choices: [] }) },
 };
 
 function request(r, e, side, token, role) {
@@ -275,7 +466,7 @@ test('writes inside: allowed roles reach the handler, never a 500 or outside dat
       calls++;
       const where = `${role} in ${r.method} ${r.pattern}: ${res.status} ${res.text.slice(0, 160)}`;
       assert.ok(res.status < 500, where);
-      if (!r.roles.includes(role)) assert.equal(res.status, 403, where);
+      if (!r.roles.includes(role) || (e.refuse && e.refuse[role])) assert.equal(res.status, 403, where);
       else assert.ok(![401, 403].includes(res.status), where);
       assert.deepEqual(leaks(res.text, e), [], `outside data in ${where}`);
     }

@@ -370,6 +370,11 @@ static void members_meeting_counts_its_members(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(TX(council_member_add(f->s, &f->cadre, VILLAGE, r[i], "representative", gz_now(), &mem, &e)), GZ_OK);
 	assert_int_equal(TX(council_member_add(f->s, &f->cadre, VILLAGE, r[0], "committee", gz_now(), &mem, &e)), GZ_E_CONFLICT);
+	/* A minor is not put on the register (regression: catalogue.test.js registered a child). */
+	int64_t child = person(f, h, "少年", "2015-01-01");
+	assert_int_equal(TX(council_member_add(f->s, &f->cadre, VILLAGE, child, "representative", gz_now(), &mem, &e)),
+			 GZ_E_INVALID_VALUE);
+	assert_string_equal(e.field, "resident_id");
 	int64_t id = meeting(f, &f->cadre, VILLAGE, "village_reps");
 	assert_int_equal(act(f, &f->cadre, id, "fix", &e), GZ_OK);
 	assert_int_equal(act(f, &f->cadre, id, "open", &e), GZ_OK);
