@@ -137,8 +137,9 @@ const INJECTION = ["'); DROP TABLE households; --", "1' OR '1'='1", '"; DELETE F
 
 // One entry per write route: who calls it, a valid body (a function: values must be fresh), the
 // kind of each field, the required ones, the status of the valid call (null: the valid call
-// cannot be repeated here, with why), and extra: bad inputs only the route has (values wrong
-// together, records outside the caller's scope): { what, body, allowed, path?, who? }.
+// cannot be repeated here, with why), values: more bad values of one field that only the route
+// has ({ field: () => [[value, allowed statuses], …] }), and extra: bad inputs only the route has
+// (values wrong together, records outside the caller's scope): { what, body, allowed, path?, who? }.
 const catalogue = {
   'POST /api/v1/auth/login': { who: null, body: () => ({ username: 'c-cadre', password: PASSWORD }), fields: { username: 'word', password: 'word' }, required: ['username', 'password'], also: [401], ok: 200 },
   'POST /api/v1/auth/logout': { who: 'spare', nobody: true, ok: 200 },
@@ -272,44 +273,44 @@ const catalogue = {
   'POST /api/v1/public/cases': { who: null, body: () => ({ place_code: VILLAGE, type: 'problem', title: uniq('垃圾'), content: '村口垃圾没人清', reporter_name: '匿名', reporter_phone: '13700000000' }), fields: { place_code: 'code', type: 'word', title: 'text', content: 'text', reporter_name: 'text', reporter_phone: 'phone' }, required: ['place_code', 'title', 'content'], anyPlace: true, ok: 201 }, // a QR poster may hang in any village
   'POST /api/v1/public/cases/{tracking}/evaluate': { who: null, body: () => ({ rating: 'satisfied', note: '很快' }), fields: { rating: 'word', note: 'text' }, required: ['rating'], also: [409], ok: null, why: 'a case is evaluated once it is resolved (tests/api/cases.test.js)' },
   'POST /api/v1/public/cases/{tracking}/files': { who: null, raw: true, ok: null, why: 'tests/api/cases.test.js uploads valid images' },
-  // council (议事协商): the records they need are made by the council setup block below; `extra`
-  // values are [value, statuses] tried on top of a kind's own (the rule a field breaks by its value).
-  'POST /api/v1/council/topics': { who: 'admin', body: () => ({ category_id: 4, name: uniq('议题'), source: '村规民约' }), fields: { category_id: 'id', name: 'text', source: 'text' }, required: ['category_id', 'name'], extra: { name: () => [[LONG101, [422]]], source: () => [['字'.repeat(201), [422]]] }, ok: 201 }, // one past the limits (100, 200)
+  // council (议事协商): the records they need are made by the council setup block below; their
+  // `values` are [value, statuses] tried on top of a kind's own (the rule a field breaks by its value).
+  'POST /api/v1/council/topics': { who: 'admin', body: () => ({ category_id: 4, name: uniq('议题'), source: '村规民约' }), fields: { category_id: 'id', name: 'text', source: 'text' }, required: ['category_id', 'name'], values: { name: () => [[LONG101, [422]]], source: () => [['字'.repeat(201), [422]]] }, ok: 201 }, // one past the limits (100, 200)
   'PATCH /api/v1/council/topics/{id}': { who: 'admin', body: () => ({ name: uniq('改名议题') }), fields: { name: 'text', retired: 'bool' }, ok: 200 },
-  'POST /api/v1/council/members': { body: () => ({ place_code: VILLAGE, resident_id: cn.pick('member'), kind: 'representative' }), fields: { place_code: 'code', resident_id: 'id', kind: 'word' }, required: ['place_code', 'resident_id', 'kind'], extra: { resident_id: () => [[cn.child, [422]], [cn.member, [409]]] }, ok: 201 },
+  'POST /api/v1/council/members': { body: () => ({ place_code: VILLAGE, resident_id: cn.pick('member'), kind: 'representative' }), fields: { place_code: 'code', resident_id: 'id', kind: 'word' }, required: ['place_code', 'resident_id', 'kind'], values: { resident_id: () => [[cn.child, [422]], [cn.member, [409]]] }, ok: 201 },
   'DELETE /api/v1/council/members/{id}': { nobody: true, ok: 200 },
   'POST /api/v1/council/meetings': {
     body: () => ({ place_code: VILLAGE, type: 'village_assembly', title: uniq('村民会议'), venue: '村委会议室', starts_at: '2026-12-20T09:00:00+08:00' }),
     fields: { place_code: 'code', type: 'word', title: 'text', venue: 'text', starts_at: 'time' }, required: ['place_code', 'type', 'title', 'venue', 'starts_at'],
-    extra: { type: () => [['group_meeting', [422]], ['micro', [422]]], title: () => [[LONG101, [422]]], venue: () => [[LONG101, [422]]] }, ok: 201, // a group's meeting, a 微协商: held at a grid or below, not at the village
+    values: { type: () => [['group_meeting', [422]], ['micro', [422]]], title: () => [[LONG101, [422]]], venue: () => [[LONG101, [422]]] }, ok: 201, // a group's meeting, a 微协商: held at a grid or below, not at the village
   },
-  'PATCH /api/v1/council/meetings/{id}': { body: () => ({ title: uniq('改题会议'), venue: '新会场', starts_at: '2026-12-21T09:30:00+08:00' }), fields: { title: 'text', venue: 'text', starts_at: 'time', minutes: 'minutes' }, extra: { minutes: () => [['会议记录', [409]]] }, ok: 200 }, // minutes only while open
-  'POST /api/v1/council/meetings/{id}/actions': { body: () => ({ action: 'fix' }), fields: { action: 'word' }, required: ['action'], extra: { action: () => [['close', [409]], ['open', [409]]] }, ok: 200 },
-  'POST /api/v1/council/meetings/{id}/items': { body: () => ({ title: uniq('议程'), topic_id: cn.topic, case_id: ids.case.id }), fields: { title: 'text', topic_id: 'id', case_id: 'id' }, extra: { topic_id: () => [[cn.retired, [409, 422]]] }, ok: 201 },
+  'PATCH /api/v1/council/meetings/{id}': { body: () => ({ title: uniq('改题会议'), venue: '新会场', starts_at: '2026-12-21T09:30:00+08:00' }), fields: { title: 'text', venue: 'text', starts_at: 'time', minutes: 'minutes' }, values: { minutes: () => [['会议记录', [409]]] }, ok: 200 }, // minutes only while open
+  'POST /api/v1/council/meetings/{id}/actions': { body: () => ({ action: 'fix' }), fields: { action: 'word' }, required: ['action'], values: { action: () => [['close', [409]], ['open', [409]]] }, ok: 200 },
+  'POST /api/v1/council/meetings/{id}/items': { body: () => ({ title: uniq('议程'), topic_id: cn.topic, case_id: ids.case.id }), fields: { title: 'text', topic_id: 'id', case_id: 'id' }, values: { topic_id: () => [[cn.retired, [409, 422]]] }, ok: 201 },
   'DELETE /api/v1/council/meetings/{id}/items/{item}': { nobody: true, ok: 200 },
-  'POST /api/v1/council/meetings/{id}/attendance': { who: 'voter', body: () => ({ resident_id: cn.pick('attend'), token: cn.token }), fields: { resident_id: 'id', token: 'token' }, required: ['resident_id'], extra: { resident_id: () => [[cn.child, [422]], [cn.others[9], [404]], [cn.home[2], [409]]] }, ok: 201 }, // a minor; another household's member; one already in
+  'POST /api/v1/council/meetings/{id}/attendance': { who: 'voter', body: () => ({ resident_id: cn.pick('attend'), token: cn.token }), fields: { resident_id: 'id', token: 'token' }, required: ['resident_id'], values: { resident_id: () => [[cn.child, [422]], [cn.others[9], [404]], [cn.home[2], [409]]] }, ok: 201 }, // a minor; another household's member; one already in
   'POST /api/v1/council/meetings/{id}/votes': {
     body: () => ({ question: uniq('表决事项'), method: 'open', yes: 2, no: 1, abstain: 0, item_id: cn.openItem }),
     fields: { question: 'text', method: 'word', item_id: 'id', yes: 'count', no: 'count', abstain: 'count' }, required: ['question', 'method'],
-    extra: { item_id: () => [[cn.planItem, [404, 422]]], yes: () => [[cn.present, [422]]], method: () => [['secret', [422]]], question: () => [[LONG101, [422]]] }, ok: 201, // an item of another meeting; yes = present with no = 1 is more than present; a secret ballot given counts
+    values: { item_id: () => [[cn.planItem, [404, 422]]], yes: () => [[cn.present, [422]]], method: () => [['secret', [422]]], question: () => [[LONG101, [422]]] }, ok: 201, // an item of another meeting; yes = present with no = 1 is more than present; a secret ballot given counts
   },
-  'POST /api/v1/council/meetings/{id}/resolutions': { body: () => ({ vote_id: cn.pick('vote'), text: uniq('决议：同意') }), fields: { vote_id: 'id', text: 'text' }, required: ['vote_id', 'text'], extra: { vote_id: () => [[cn.resolved, [409]], [cn.ballotVote, [404, 409, 422]]], text: () => [['字'.repeat(2001), [422]]] }, ok: 201 }, // one resolution per vote; a vote of another meeting
+  'POST /api/v1/council/meetings/{id}/resolutions': { body: () => ({ vote_id: cn.pick('vote'), text: uniq('决议：同意') }), fields: { vote_id: 'id', text: 'text' }, required: ['vote_id', 'text'], values: { vote_id: () => [[cn.resolved, [409]], [cn.ballotVote, [404, 409, 422]]], text: () => [['字'.repeat(2001), [422]]] }, ok: 201 }, // one resolution per vote; a vote of another meeting
   'POST /api/v1/council/votes/{id}/close': { nobody: true, ok: 200 },
-  'POST /api/v1/council/votes/{id}/ballots': { who: 'voter', body: () => ({ resident_id: cn.pick('ballot'), choice: 'yes' }), fields: { resident_id: 'voter', choice: 'word' }, required: ['resident_id', 'choice'], extra: { resident_id: () => [[cn.home[2], [409]], [cn.home[5], [403, 404, 409, 422]], [cn.others[0], [403, 404]]] }, ok: 201 }, // voted already; not checked in; not of the household
+  'POST /api/v1/council/votes/{id}/ballots': { who: 'voter', body: () => ({ resident_id: cn.pick('ballot'), choice: 'yes' }), fields: { resident_id: 'voter', choice: 'word' }, required: ['resident_id', 'choice'], values: { resident_id: () => [[cn.home[2], [409]], [cn.home[5], [403, 404, 409, 422]], [cn.others[0], [403, 404]]] }, ok: 201 }, // voted already; not checked in; not of the household
   'POST /api/v1/council/elections': {
     body: () => ({ place_code: VILLAGE, kind: 'committee', title: uniq('村委会换届选举'), seats: 3, election_day: cn.day(40) }),
-    fields: { place_code: 'code', kind: 'word', title: 'text', seats: 'seats', election_day: 'eday' }, required: ['place_code', 'kind', 'title', 'seats', 'election_day'], extra: { title: () => [[LONG101, [422]]], election_day: () => [[cn.day(-1), [422]]] }, ok: 201, // yesterday
+    fields: { place_code: 'code', kind: 'word', title: 'text', seats: 'seats', election_day: 'eday' }, required: ['place_code', 'kind', 'title', 'seats', 'election_day'], values: { title: () => [[LONG101, [422]]], election_day: () => [[cn.day(-1), [422]]] }, ok: 201, // yesterday
   },
-  'POST /api/v1/council/elections/{id}/electors': { body: () => ({ resident_id: cn.pick('elector'), basis: 'hukou_away', note: '外出务工' }), fields: { resident_id: 'id', basis: 'word', note: 'text', from_registry: 'bool' }, extra: { resident_id: () => [[cn.child, [422]], [cn.elector, [409]]], from_registry: () => [[true, [422]]] }, ok: 201 }, // a minor; registered twice; the registry and a resident at once
-  'POST /api/v1/council/elections/{id}/candidates': { body: () => ({ resident_id: cn.pick('candidate') }), fields: { resident_id: 'id' }, required: ['resident_id'], extra: { resident_id: () => [[cn.child, [422]], [cn.candidate, [409]]] }, ok: 201 },
-  'POST /api/v1/council/elections/{id}/actions': { body: () => ({ action: 'publish' }), fields: { action: 'word' }, required: ['action'], extra: { action: () => [['open', [409]], ['count', [409]], ['runoff', [409]]] }, ok: 200 },
+  'POST /api/v1/council/elections/{id}/electors': { body: () => ({ resident_id: cn.pick('elector'), basis: 'hukou_away', note: '外出务工' }), fields: { resident_id: 'id', basis: 'word', note: 'text', from_registry: 'bool' }, values: { resident_id: () => [[cn.child, [422]], [cn.elector, [409]]], from_registry: () => [[true, [422]]] }, ok: 201 }, // a minor; registered twice; the registry and a resident at once
+  'POST /api/v1/council/elections/{id}/candidates': { body: () => ({ resident_id: cn.pick('candidate') }), fields: { resident_id: 'id' }, required: ['resident_id'], values: { resident_id: () => [[cn.child, [422]], [cn.candidate, [409]]] }, ok: 201 },
+  'POST /api/v1/council/elections/{id}/actions': { body: () => ({ action: 'publish' }), fields: { action: 'word' }, required: ['action'], values: { action: () => [['open', [409]], ['count', [409]], ['runoff', [409]]] }, ok: 200 },
   'POST /api/v1/council/selections': { who: 'official', body: () => ({ place_code: '422802', title: uniq('治理创新项目评审'), picks: 2 }), fields: { place_code: 'code', title: 'text', picks: 'int' }, required: ['place_code', 'title', 'picks'], ok: 201 },
   'POST /api/v1/council/selections/{id}/applications': { who: 'official', body: () => ({ place_code: VILLAGE, title: uniq('项目申报') }), fields: { place_code: 'code', title: 'text' }, required: ['place_code', 'title'], ok: 201 },
   'PUT /api/v1/council/selections/{id}/applications/{app}/score': { who: 'official', body: () => ({ score: 60 + (++serial % 40) }), fields: { score: 'score' }, required: ['score'], ok: 200 },
   'POST /api/v1/council/selections/{id}/close': { who: 'official', nobody: true, ok: 200 },
   'POST /api/v1/council/elections/{id}/ballots': {
     who: 'voter', body: () => ({ resident_id: cn.pick('evote'), choices: [cn.cands[0]] }), fields: { resident_id: 'voter', choices: 'choices' }, required: ['resident_id', 'choices'],
-    extra: { resident_id: () => [[cn.home[2], [409]], [cn.child, [403, 404, 422]], [cn.others[0], [403, 404]]], choices: () => [[[cn.cands[0], cn.cands[1]], [422]], [[cn.cands[0], cn.cands[0]], [422]], [[999999], [422]]] }, ok: 201, // voted; a minor; another household; two for one seat; twice the same; not a candidate
+    values: { resident_id: () => [[cn.home[2], [409]], [cn.child, [403, 404, 422]], [cn.others[0], [403, 404]]], choices: () => [[[cn.cands[0], cn.cands[1]], [422]], [[cn.cands[0], cn.cands[0]], [422]], [[999999], [422]]] }, ok: 201, // voted; a minor; another household; two for one seat; twice the same; not a candidate
   },
 };
 
@@ -546,7 +547,7 @@ for (const r of writeRoutes) {
           res = await call({ body: { ...valid, [f]: value } });
           expectStatus(res, allowed.concat(entry.also || []), `${key} ${f}=${JSON.stringify(value).slice(0, 40)}`);
         }
-        for (const [value, allowed] of entry.extra && entry.extra[f] ? entry.extra[f]() : []) {
+        for (const [value, allowed] of entry.values && entry.values[f] ? entry.values[f]() : []) {
           res = await call({ body: { ...valid, [f]: value } });
           expectStatus(res, allowed, `${key} ${f}=${JSON.stringify(value).slice(0, 40)}`);
         }
