@@ -122,6 +122,12 @@ void board_hash(const board_entry *en, char *out)
 	feed_int(&h, en->procedure_id);
 	feed_int(&h, en->procedure_step);
 	feed_int(&h, en->case_id);
+	/* Only entries that name a resolution feed it, so the entries hashed before the field
+	 * existed keep their hashes (the fields are length-prefixed: the two sequences cannot meet). */
+	if (en->resolution_id) {
+		feed(&h, "resolution");
+		feed_int(&h, en->resolution_id);
+	}
 	feed(&h, en->publisher);
 	feed(&h, en->publisher_name);
 	feed(&h, en->publisher_role);
@@ -137,7 +143,7 @@ void board_hash(const board_entry *en, char *out)
 	"e.id, e.seq, e.place_code, coalesce(p.name, ''), e.category, e.title, e.body, e.period, e.attachment,"  \
 	" coalesce(e.corrects, 0), e.reason, coalesce(e.procedure_id, 0), coalesce(e.procedure_step, 0),"         \
 	" coalesce(e.case_id, 0), e.publisher, e.publisher_name, e.publisher_role, e.published_at, e.prev_hash," \
-	" e.hash, coalesce((SELECT c.id FROM board_entries c WHERE c.corrects = e.id), 0)"
+	" e.hash, coalesce((SELECT c.id FROM board_entries c WHERE c.corrects = e.id), 0), coalesce(e.resolution_id, 0)"
 #define ENTRY_FROM " FROM board_entries e LEFT JOIN places p ON p.level = 5 AND p.code = e.place_code"
 
 static void entry_from_row(sqlite3_stmt *st, board_entry *en)
@@ -163,6 +169,7 @@ static void entry_from_row(sqlite3_stmt *st, board_entry *en)
 	en->prev_hash = store_col_text(st, 18);
 	en->hash = store_col_text(st, 19);
 	en->corrected_by = sqlite3_column_int64(st, 20);
+	en->resolution_id = sqlite3_column_int64(st, 21);
 }
 
 /* Append an entry to its place's chain; the fields of en other than id/seq/hashes are the
@@ -188,8 +195,8 @@ static gz_err chain_append(store *s, board_entry *en, char *hash_out, gz_error *
 	en->hash = hash;
 	st = store_stmt(s, "INSERT INTO board_entries(place_code, seq, category, title, body, period, attachment, corrects,"
 			   " reason, procedure_id, procedure_step, case_id, publisher, publisher_name, publisher_role,"
-			   " published_at, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-			   " ?15, ?16, ?17, ?18)");
+			   " published_at, prev_hash, hash, resolution_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+			   " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
 	if (!st)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot publish an entry");
 	sqlite3_bind_text(st, 1, en->place_code, -1, SQLITE_TRANSIENT);
@@ -214,6 +221,8 @@ static gz_err chain_append(store *s, board_entry *en, char *hash_out, gz_error *
 	sqlite3_bind_int64(st, 16, en->published_at);
 	sqlite3_bind_text(st, 17, en->prev_hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 18, en->hash, -1, SQLITE_TRANSIENT);
+	if (en->resolution_id)
+		sqlite3_bind_int64(st, 19, en->resolution_id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -273,6 +282,9 @@ gz_err board_publish(store *s, const gz_user *u, const board_new *in, int64_t no
 		return rc;
 	if (in->period && *in->period && !valid_period(in->period))
 		return gz_fail(e, GZ_E_INVALID_VALUE, "period", "period \"%s\" is not YYYY, YYYY-MM or YYYY-Qn", in->period);
+	int64_t resolution_id = in->resolution_id;
+	if (resolution_id && (strcmp(in->category, "resolution") || resolution_id < 0))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "resolution_id", "only a resolution entry names a resolution");
 	if (in->case_id) {
 		case_rec c;
 		if ((rc = cases_get(s, u, in->case_id, now, &c, NULL)))
@@ -287,7 +299,7 @@ gz_err board_publish(store *s, const gz_user *u, const board_new *in, int64_t no
 		if ((rc = text_req("reason", in->reason, BOARD_REASON_MAX, true, e)))
 			return rc;
 		sqlite3_stmt *st = store_stmt(s, "SELECT place_code, category, (SELECT count(*) FROM board_entries c"
-						 " WHERE c.corrects = e.id) FROM board_entries e WHERE id = ?1");
+						 " WHERE c.corrects = e.id), coalesce(resolution_id, 0) FROM board_entries e WHERE id = ?1");
 		if (!st)
 			return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read the corrected entry");
 		sqlite3_bind_int64(st, 1, in->corrects);
@@ -297,6 +309,8 @@ gz_err board_publish(store *s, const gz_user *u, const board_new *in, int64_t no
 			gz_strlcpy(at, store_col_text(st, 0), sizeof at);
 			gz_strlcpy(cat, store_col_text(st, 1), sizeof cat);
 			taken = sqlite3_column_int64(st, 2);
+			if (sqlite3_column_int64(st, 3))
+				resolution_id = sqlite3_column_int64(st, 3); /* a correction names what it corrects */
 		}
 		sqlite3_reset(st);
 		if (!*at || !scope_contains(u->scope, at))
@@ -321,6 +335,7 @@ gz_err board_publish(store *s, const gz_user *u, const board_new *in, int64_t no
 			  .corrects = in->corrects,
 			  .reason = in->corrects ? in->reason : "",
 			  .case_id = in->case_id,
+			  .resolution_id = resolution_id,
 			  .publisher = u->username,
 			  .publisher_name = display_of(u),
 			  .publisher_role = auth_role_word(u->role),

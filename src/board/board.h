@@ -60,6 +60,7 @@ typedef struct {
 	int64_t corrects, corrected_by; /* 0 = none */
 	int64_t procedure_id, case_id;  /* 0 = none */
 	int procedure_step;             /* 0 = none, else 5 or 6 */
+	int64_t resolution_id;          /* 0 = none: the council resolution it publishes */
 	const char *publisher, *publisher_name, *publisher_role;
 	int64_t published_at;
 	const char *prev_hash, *hash;
@@ -71,6 +72,10 @@ typedef struct {
 	int64_t case_id;                 /* optional: the briefing question (a case) it answers */
 	int64_t corrects;                /* a correction: the entry it corrects */
 	const char *reason;              /* required with corrects */
+	int64_t resolution_id;           /* category resolution only: the council resolution it publishes
+	                                  * (set by the council module, which checks the resolution; the
+	                                  * board's own routes never take it). A correction keeps the
+	                                  * corrected entry's. */
 } board_new;
 
 /* Publish one entry (or a correction when in->corrects is set: same place and category, the

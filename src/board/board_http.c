@@ -42,6 +42,7 @@ static json_t *entry_json(const board_entry *en, bool public_view)
 	json_object_set_new(j, "procedure_step",
 			    en->procedure_step ? json_string(board_steps[en->procedure_step]) : json_null());
 	json_object_set_new(j, "case_id", id_or_null(en->case_id));
+	json_object_set_new(j, "resolution_id", id_or_null(en->resolution_id));
 	if (!public_view)
 		json_object_set_new(j, "publisher", json_string(en->publisher));
 	json_object_set_new(j, "publisher_name", json_string(en->publisher_name));

@@ -98,5 +98,11 @@ const store_migration board_migrations[] = {
 	/* The answers to a case (GET /board/cases/{id}, /public/board/cases/{tracking}) read by case. */
 	{2, "board answers by case",
 	 "CREATE INDEX board_entries_case ON board_entries(case_id, id) WHERE case_id IS NOT NULL;"},
+	/* A resolution of a council meeting published on the board (category resolution: the
+	 * resolution itself, or its implementation result) names it; the council module keeps the
+	 * other direction (council_resolution_entries). */
+	{3, "entries name a council resolution",
+	 "ALTER TABLE board_entries ADD COLUMN resolution_id INTEGER;"
+	 "CREATE INDEX board_entries_resolution ON board_entries(resolution_id, id) WHERE resolution_id IS NOT NULL;"},
 	{0},
 };

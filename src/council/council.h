@@ -294,6 +294,77 @@ typedef struct {
 } council_publication;
 gz_err council_resolution_publication(store *s, int64_t resolution_id, council_publication *out, gz_error *e);
 
+/* One resolution for a caller who may see its meeting (else GZ_E_NOT_FOUND); *m (may be NULL)
+ * gets the meeting (free with council_meeting_free). */
+gz_err council_resolution_get(store *s, const gz_user *u, int64_t id, council_resolution *out, council_meeting *m,
+			      gz_error *e);
+
+/* --- resolutions become work (council_work.c) -------------------------------------------------
+ *
+ * A passed resolution is implemented by cases of the problem list (民事民办): created from it
+ * through cases_create, or an existing case of the same village linked to it; the link is kept
+ * in council_resolution_cases, readable from both sides. The resolution is published on the
+ * village's board (category resolution) by one action of the committees, and its implementation
+ * result after it; each entry names the resolution (board_entries.resolution_id) and the
+ * resolution keeps the entry (council_resolution_entries). Admin, officials and cadres: the
+ * supervision committee neither opens cases nor publishes the committees' affairs. */
+
+enum {
+	COUNCIL_WORK_CASES_MAX = 30,  /* cases per resolution */
+	COUNCIL_RESULT_MAX = 4000,    /* characters of an implementation result */
+};
+#define COUNCIL_WORK_ROLES (ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE)
+
+typedef struct {
+	int64_t case_id;        /* link this existing case, or 0 to create one from the fields below */
+	const char *place_code; /* NULL: the meeting's place; else a place of the meeting's village */
+	const char *title, *content, *type, *channel; /* type NULL: problem; channel NULL: the meeting's type when it is an intake channel */
+} council_work_in;
+
+typedef struct {
+	int64_t resolution_id, case_id;
+	bool created;
+	char linked_by[AUTH_NAME_MAX + 1];
+	int64_t linked_at;
+	bool visible; /* whether the caller may read the case (the fields below are filled only then) */
+	char tracking[16], place_code[GZ_CODE_MAX + 1], place_name[401], title[400 + 1], status[16], kind[12];
+} council_work_case;
+
+/* Link or create one case for a passed resolution (GZ_E_CONFLICT for one that did not pass, for a
+ * case already linked, past COUNCIL_WORK_CASES_MAX). out gets the link with the case. */
+gz_err council_work_add(store *s, const gz_user *u, int64_t resolution_id, const council_work_in *in, int64_t now,
+			council_work_case *out, gz_error *e);
+typedef int (*council_work_visit)(void *ctx, const council_work_case *w);
+/* The cases of a resolution, by the time they were linked, then by case number. */
+gz_err council_work_cases(store *s, const gz_user *u, int64_t resolution_id, council_work_visit fn, void *ctx,
+			  gz_error *e);
+
+/* The resolutions a case implements (the case must be visible to u, else GZ_E_NOT_FOUND), newest
+ * first; m is the resolution's meeting. */
+typedef int (*council_case_resolution_visit)(void *ctx, const council_resolution *r, const council_meeting *m);
+gz_err council_case_resolutions(store *s, const gz_user *u, int64_t case_id, council_case_resolution_visit fn, void *ctx,
+				gz_error *e);
+
+typedef struct {
+	int64_t entry_id, seq, at; /* 0 when not published */
+	char hash[65];
+	char by[AUTH_NAME_MAX + 1];
+} council_entry_link;
+
+/* The board entries of a resolution (kind resolution, result) and how many cases implement it. */
+gz_err council_work_links(store *s, int64_t resolution_id, council_entry_link *published, council_entry_link *result,
+			  int64_t *cases, gz_error *e);
+
+/* Publish a passed resolution on its village's board (category resolution): once (GZ_E_CONFLICT
+ * after that; a correction is the board's). out gets the entry. */
+gz_err council_work_publish(store *s, const gz_user *u, int64_t resolution_id, int64_t now, council_entry_link *out,
+			    gz_error *e);
+/* Publish the implementation result (text 1..COUNCIL_RESULT_MAX) of a published resolution, with
+ * its cases and their status at that moment: once (GZ_E_CONFLICT before the resolution is
+ * published and after the result is). */
+gz_err council_work_result(store *s, const gz_user *u, int64_t resolution_id, const char *text, int64_t now,
+			   council_entry_link *out, gz_error *e);
+
 /* --- elections (两委换届, community spokespersons) ----------------------------------------------
  *
  * Rounds: 1 the election, 2 the 另行选举 of the seats left unfilled. Art. 13: the voter list from the

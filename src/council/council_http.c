@@ -148,6 +148,8 @@ static const char *checkin_url(http_req *r, const council_meeting *m)
 	return arena_printf(r->a, "%s/m/meeting/%lld?t=%s", public_base(r), (long long)m->id, m->token);
 }
 
+static void resolutions_links(store *s, json_t *res);
+
 /* The meeting as the console shows it: rule, agenda, quorum, attendees, votes, resolutions. */
 static gz_err meeting_full_json(http_req *r, const council_meeting *m, json_t **out)
 {
@@ -170,6 +172,7 @@ static gz_err meeting_full_json(http_req *r, const council_meeting *m, json_t **
 		return rc;
 	}
 	json_object_set_new(j, "quorum", quorum_json(&q));
+	resolutions_links(r->store, res);
 	if (r->user->role & COUNCIL_CLERK_ROLES)
 		json_object_set_new(j, "checkin_url", json_string(checkin_url(r, m)));
 	*out = j;
@@ -856,6 +859,189 @@ static gz_err case_meetings_get(http_req *r)
 	return GZ_OK;
 }
 
+/* --- resolutions become work ------------------------------------------------------------------- */
+
+static json_t *link_json(const council_entry_link *l)
+{
+	if (!l->entry_id)
+		return json_null();
+	return json_pack("{sI sI ss ss so}", "id", (json_int_t)l->entry_id, "seq", (json_int_t)l->seq, "hash", l->hash, "by",
+			 l->by, "at", when(l->at));
+}
+
+static json_t *work_case_json(const council_work_case *w)
+{
+	json_t *j = json_pack("{sI sb ss so sb}", "case_id", (json_int_t)w->case_id, "created", w->created, "linked_by",
+			      w->linked_by, "linked_at", when(w->linked_at), "visible", w->visible);
+	if (w->visible) {
+		json_object_set_new(j, "tracking", json_string(w->tracking));
+		json_object_set_new(j, "place_code", json_string(w->place_code));
+		json_object_set_new(j, "place_name", json_string(w->place_name));
+		json_object_set_new(j, "title", json_string(w->title));
+		json_object_set_new(j, "status", json_string(w->status));
+		json_object_set_new(j, "kind", *w->kind ? json_string(w->kind) : json_null());
+	}
+	return j;
+}
+
+/* The links of a resolution: its board entries and how many cases implement it. */
+static void links_into(store *s, json_t *j, int64_t id)
+{
+	council_entry_link pub, res;
+	int64_t n = 0;
+	council_work_links(s, id, &pub, &res, &n, NULL);
+	json_object_set_new(j, "board_entry", link_json(&pub));
+	json_object_set_new(j, "result_entry", link_json(&res));
+	json_object_set_new(j, "cases_count", json_integer(n));
+}
+
+/* After the resolutions of a meeting are read (no query while they step). */
+static void resolutions_links(store *s, json_t *res)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(res, i, x)
+	{
+		links_into(s, x, json_integer_value(json_object_get(x, "id")));
+	}
+}
+
+static int add_work_case(void *ctx, const council_work_case *w)
+{
+	json_array_append_new(ctx, work_case_json(w));
+	return 0;
+}
+
+static gz_err resolution_view(http_req *r, int64_t id, int status)
+{
+	council_resolution res;
+	council_meeting m;
+	gz_err rc = council_resolution_get(r->store, r->user, id, &res, &m, &r->err);
+	if (rc)
+		return rc;
+	json_t *j = resolution_json(&res);
+	json_object_set_new(j, "meeting", meeting_json(&m));
+	council_meeting_free(&m);
+	links_into(r->store, j, id);
+	json_t *cases = json_array();
+	json_object_set_new(j, "cases", cases);
+	if ((rc = council_work_cases(r->store, r->user, id, add_work_case, cases, &r->err))) {
+		json_decref(j);
+		return rc;
+	}
+	r->status = status;
+	r->reply = j;
+	return GZ_OK;
+}
+
+static gz_err resolution_get(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	return rc ? rc : resolution_view(r, id, 200);
+}
+
+static const http_field work_fields[] = {
+	{"case_id", JSON_INTEGER, false, 0},
+	{"place_code", JSON_STRING, false, GZ_CODE_MAX},
+	{"title", JSON_STRING, false, CASE_TITLE_MAX},
+	{"content", JSON_STRING, false, CASE_CONTENT_MAX},
+	{"type", JSON_STRING, false, 16},
+	{"channel", JSON_STRING, false, 16},
+	{NULL},
+};
+
+static gz_err work_post(http_req *r)
+{
+	int64_t id, cid;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, work_fields)) ||
+	    (rc = id_field(r, "case_id", "case", &cid)))
+		return rc;
+	council_work_in in = {.case_id = cid,
+			      .place_code = http_body_str(r, "place_code"),
+			      .title = http_body_str(r, "title"),
+			      .content = http_body_str(r, "content"),
+			      .type = http_body_str(r, "type"),
+			      .channel = http_body_str(r, "channel")};
+	council_work_case w;
+	if ((rc = council_work_add(r->store, r->user, id, &in, gz_now(), &w, &r->err)))
+		return rc;
+	http_audit(r, "resolution", id, w.place_code);
+	r->audit_detail = json_pack("{ss sI sb}", "action", "case", "case_id", (json_int_t)w.case_id, "created", w.created);
+	r->status = 201;
+	r->reply = work_case_json(&w);
+	return GZ_OK;
+}
+
+static gz_err entry_reply(http_req *r, int64_t id, const char *action, const council_entry_link *l)
+{
+	council_resolution res;
+	council_meeting m;
+	gz_err rc = council_resolution_get(r->store, r->user, id, &res, &m, &r->err);
+	if (rc)
+		return rc;
+	http_audit(r, "resolution", id, m.place_code);
+	council_meeting_free(&m);
+	/* As the board's own publications: the entry's sequence number and hash in the audit row. */
+	r->audit_detail = json_pack("{ss sI sI ss}", "action", action, "entry_id", (json_int_t)l->entry_id, "seq",
+				    (json_int_t)l->seq, "hash", l->hash);
+	return resolution_view(r, id, 201);
+}
+
+static gz_err publish_post(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	if (rc)
+		return rc;
+	council_entry_link l;
+	if ((rc = council_work_publish(r->store, r->user, id, gz_now(), &l, &r->err)))
+		return rc;
+	return entry_reply(r, id, "publish", &l);
+}
+
+static const http_field result_fields[] = {
+	{"text", JSON_STRING, true, COUNCIL_RESULT_MAX},
+	{NULL},
+};
+
+static gz_err result_post(http_req *r)
+{
+	int64_t id;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, result_fields)))
+		return rc;
+	council_entry_link l;
+	if ((rc = council_work_result(r->store, r->user, id, http_body_str(r, "text"), gz_now(), &l, &r->err)))
+		return rc;
+	return entry_reply(r, id, "result", &l);
+}
+
+static int add_case_resolution(void *ctx, const council_resolution *res, const council_meeting *m)
+{
+	json_t *j = resolution_json(res);
+	json_object_set_new(j, "meeting", meeting_json(m));
+	json_array_append_new(ctx, j);
+	return 0;
+}
+
+static gz_err case_resolutions_get(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	if (rc)
+		return rc;
+	json_t *a = json_array();
+	if ((rc = council_case_resolutions(r->store, r->user, id, add_case_resolution, a, &r->err))) {
+		json_decref(a);
+		return rc;
+	}
+	resolutions_links(r->store, a);
+	http_reply_list(r, a, NULL);
+	return GZ_OK;
+}
+
 /* --- elections ------------------------------------------------------------------------------- */
 
 static json_t *election_json(const council_election *x)
@@ -1281,6 +1467,12 @@ static const http_route council_routes[] = {
 	{HTTP_POST, "/api/v1/council/votes/{id}/close", vote_close, HF_WRITE, MANAGE, 0, "vote.close"},
 	{HTTP_POST, "/api/v1/council/votes/{id}/ballots", ballot_post, W, ROLE_RESIDENT, 1024, "vote.ballot"},
 	{HTTP_GET, "/api/v1/council/cases/{id}/meetings", case_meetings_get, 0, CASE_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/council/resolutions/{id}", resolution_get, 0, READ, 0, NULL},
+	{HTTP_POST, "/api/v1/council/resolutions/{id}/cases", work_post, W, COUNCIL_WORK_ROLES, 16384, "resolution.case"},
+	{HTTP_POST, "/api/v1/council/resolutions/{id}/publish", publish_post, HF_WRITE, COUNCIL_WORK_ROLES, 0,
+	 "resolution.publish"},
+	{HTTP_POST, "/api/v1/council/resolutions/{id}/result", result_post, W, COUNCIL_WORK_ROLES, 32768, "resolution.result"},
+	{HTTP_GET, "/api/v1/council/cases/{id}/resolutions", case_resolutions_get, 0, CASE_READ_ROLES, 0, NULL},
 	{HTTP_GET, "/api/v1/council/elections", elections_get, 0, READ, 0, NULL},
 	{HTTP_POST, "/api/v1/council/elections", election_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 4096, "election.create"},
 	{HTTP_GET, "/api/v1/council/elections/{id}", election_get, 0, READ | ROLE_RESIDENT, 0, NULL},

@@ -201,5 +201,25 @@ const store_migration council_migrations[] = {
 	 " score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),"
 	 " at INTEGER NOT NULL,"
 	 " PRIMARY KEY (application_id, reviewer_id)) WITHOUT ROWID;"},
+	/* Resolutions become work (民事民办): the cases that implement a resolution, created from it
+	 * or linked to it (the cases module is not changed: the link is kept here), and the board
+	 * entries that publish it (kind resolution) and its implementation result (kind result) —
+	 * one of each; the entry names the resolution too (board_entries.resolution_id). */
+	{4, "resolutions become work",
+	 "CREATE TABLE council_resolution_cases("
+	 " resolution_id INTEGER NOT NULL REFERENCES council_resolutions(id),"
+	 " case_id INTEGER NOT NULL,"
+	 " created INTEGER NOT NULL," /* 1: created from the resolution, 0: an existing case linked */
+	 " linked_by TEXT NOT NULL,"
+	 " linked_at INTEGER NOT NULL,"
+	 " PRIMARY KEY(resolution_id, case_id)) WITHOUT ROWID;"
+	 "CREATE INDEX council_resolution_cases_case ON council_resolution_cases(case_id, resolution_id);"
+	 "CREATE TABLE council_resolution_entries("
+	 " resolution_id INTEGER NOT NULL REFERENCES council_resolutions(id),"
+	 " kind TEXT NOT NULL CHECK (kind IN ('resolution', 'result')),"
+	 " entry_id INTEGER NOT NULL,"
+	 " published_by TEXT NOT NULL,"
+	 " published_at INTEGER NOT NULL,"
+	 " PRIMARY KEY(resolution_id, kind)) WITHOUT ROWID;"},
 	{0},
 };

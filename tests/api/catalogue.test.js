@@ -69,6 +69,17 @@ before(async () => {
   ids.resource = (await c('POST', '/case-resources', { place_code: VILLAGE, name: '目录志愿队', category: 'volunteers' })).id;
   ids.role = (await c('POST', '/grid-roles', { place_code: ids.grid, role: 'member', resident_id: ids.resident })).id;
   ids.outside = (await c('POST', '/grids', { village_code: OTHER_VILLAGE, name: '外村网格' }, 'admin')).code;
+  // council: resolutions to work (issue 5) — two passed resolutions of a 居民议事堂: one to link
+  // cases to and publish, one already published for its result.
+  ids.meeting5 = (await c('POST', '/council/meetings', { place_code: VILLAGE, type: 'hall', title: '目录会议', venue: '议事堂', starts_at: '2026-12-01T09:00:00+08:00' })).id;
+  await c('POST', `/council/meetings/${ids.meeting5}/items`, { title: '目录议题' });
+  for (const action of ['fix', 'open']) await c('POST', `/council/meetings/${ids.meeting5}/actions`, { action });
+  await c('POST', `/council/meetings/${ids.meeting5}/attendance`, { resident_id: ids.resident });
+  for (const k of ['resolution', 'resolutionPublished']) {
+    const v = (await c('POST', `/council/meetings/${ids.meeting5}/votes`, { question: k, method: 'open', yes: 1, no: 0, abstain: 0 })).id;
+    ids[k] = (await c('POST', `/council/meetings/${ids.meeting5}/resolutions`, { vote_id: v, text: `目录决议${k}` })).id;
+  }
+  await c('POST', `/council/resolutions/${ids.resolutionPublished}/publish`);
 });
 after(async () => { await srv.stop(); });
 
@@ -84,7 +95,10 @@ function fill(pattern, key) {
     .replace('/cases/{tracking}', `/cases/${ids.case.tracking_code}`)
     .replace('/case-settings/{code}', `/case-settings/${VILLAGE}`)
     .replace('/departments/{id}', `/departments/${ids.department}`)
-    .replace('/case-resources/{id}', `/case-resources/${ids.resource}`);
+    .replace('/case-resources/{id}', `/case-resources/${ids.resource}`)
+    // council: resolutions to work (issue 5)
+    .replace('/council/resolutions/{id}/result', `/council/resolutions/${ids.resolutionPublished}/result`)
+    .replace('/council/resolutions/{id}', `/council/resolutions/${ids.resolution}`);
 }
 
 // Kinds of field and their bad values: [value, allowed statuses].
@@ -146,6 +160,10 @@ const catalogue = {
   'POST /api/v1/public/cases': { who: null, body: () => ({ place_code: VILLAGE, type: 'problem', title: uniq('垃圾'), content: '村口垃圾没人清', reporter_name: '匿名', reporter_phone: '13700000000' }), fields: { place_code: 'code', type: 'word', title: 'text', content: 'text', reporter_name: 'text', reporter_phone: 'phone' }, required: ['place_code', 'title', 'content'], anyPlace: true, ok: 201 }, // a QR poster may hang in any village
   'POST /api/v1/public/cases/{tracking}/evaluate': { who: null, body: () => ({ rating: 'satisfied', note: '很快' }), fields: { rating: 'word', note: 'text' }, required: ['rating'], also: [409], ok: null, why: 'a case is evaluated once it is resolved (tests/api/cases.test.js)' },
   'POST /api/v1/public/cases/{tracking}/files': { who: null, raw: true, ok: null, why: 'tests/api/cases.test.js uploads valid images' },
+  // council: resolutions to work (issue 5)
+  'POST /api/v1/council/resolutions/{id}/cases': { body: () => ({ title: uniq('落实事项'), content: '按议事决议办理', type: 'problem', channel: 'hall', place_code: VILLAGE }), fields: { title: 'text', content: 'text', type: 'word', channel: 'word', place_code: 'code', case_id: 'id' }, required: [], ok: 201 },
+  'POST /api/v1/council/resolutions/{id}/publish': { nobody: true, ok: 201 },
+  'POST /api/v1/council/resolutions/{id}/result': { body: () => ({ text: '已按决议落实' }), fields: { text: 'text' }, required: ['text'], also: [409], ok: 201 },
 };
 
 const writeRoutes = routes.filter((r) => r.write || r.method !== 'GET');

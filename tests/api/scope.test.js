@@ -83,6 +83,16 @@ before(async () => {
   srv.cli(['user', 'add', 's-resident', '--role', 'resident', '--scope', IN, '--household', String(rec.in.household), '--password-stdin'], PASSWORD + '\n');
   for (const r of ROLES) tok[r] = await login(srv.base, `s-${r}`, PASSWORD);
   tok.national = national;
+  // council: resolutions to work (issue 5) — a passed resolution of a 居民议事堂 on each side.
+  for (const [side, token] of [['in', cadreIn], ['out', cadreOut]]) {
+    const r = rec[side];
+    const m = (await c(token, 'POST', '/council/meetings', { place_code: r.village, type: 'hall', title: side === 'out' ? SECRET.title : '境内会议', venue: '议事堂', starts_at: '2026-12-01T09:00:00+08:00' })).id;
+    await c(token, 'POST', `/council/meetings/${m}/items`, { title: '矩阵议题' });
+    for (const action of ['fix', 'open']) await c(token, 'POST', `/council/meetings/${m}/actions`, { action });
+    await c(token, 'POST', `/council/meetings/${m}/attendance`, { resident_id: r.resident });
+    const v = (await c(token, 'POST', `/council/meetings/${m}/votes`, { question: '矩阵表决', method: 'open', yes: 1, no: 0, abstain: 0 })).id;
+    r.resolution = (await c(token, 'POST', `/council/meetings/${m}/resolutions`, { vote_id: v, text: side === 'out' ? SECRET.content : '境内决议' })).id;
+  }
 });
 after(async () => { await srv.stop(); });
 
@@ -149,6 +159,12 @@ const entries = {
   'POST /api/v1/public/cases/{tracking}/evaluate': { none: 'the tracking code is the reporter\'s key', skip: 'tests/api/cases.test.js' },
   'POST /api/v1/public/cases/{tracking}/files': { none: 'the tracking code is the reporter\'s key', skip: 'tests/api/cases.test.js' },
   'GET /api/v1/public/cases/{tracking}/files/{file}': { path: (s) => `/public/cases/${rec[s].case.tracking_code}/files/${rec[s].file}`, public: 'the tracking code is the reporter\'s key' },
+  // council: resolutions to work (issue 5)
+  'GET /api/v1/council/resolutions/{id}': { path: (s) => `/council/resolutions/${rec[s].resolution}` },
+  'POST /api/v1/council/resolutions/{id}/cases': { path: (s) => `/council/resolutions/${rec[s].resolution}/cases`, body: (s) => ({ case_id: rec[s].case.id }) },
+  'POST /api/v1/council/resolutions/{id}/publish': { path: (s) => `/council/resolutions/${rec[s].resolution}/publish` },
+  'POST /api/v1/council/resolutions/{id}/result': { path: (s) => `/council/resolutions/${rec[s].resolution}/result`, body: () => ({ text: '矩阵落实结果' }) },
+  'GET /api/v1/council/cases/{id}/resolutions': { path: (s) => `/council/cases/${rec[s].case.id}/resolutions` },
 };
 
 function request(r, e, side, token) {

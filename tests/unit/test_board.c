@@ -725,6 +725,55 @@ static void answers_follow_the_case(void **state)
 	case_free(&other);
 }
 
+/* An entry that names a council resolution: only category resolution may; the hash covers the
+ * field (an edit of it, or one that adds it to an entry without it, is seen); a correction
+ * keeps naming the resolution. */
+static void entries_name_a_resolution(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	pub_ok(f, GAOFENG, "village", "村务", T0);
+	board_new bad = {.place_code = GAOFENG, .category = "village", .title = "t", .body = "b", .resolution_id = 7};
+	assert_int_equal(TX(board_publish(f->s, &f->cadre, &bad, T0, NULL, NULL, NULL, &e)), GZ_E_INVALID_VALUE);
+	assert_string_equal(e.field, "resolution_id");
+	board_new in = {.place_code = GAOFENG, .category = "resolution", .title = "【决议公开】修路", .body = "决议", .resolution_id = 7};
+	int64_t id = 0;
+	char hash[BOARD_HASH_HEX + 1];
+	assert_int_equal(TX(board_publish(f->s, &f->cadre, &in, T0 + 10, &id, NULL, hash, &e)), GZ_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "SELECT resolution_id FROM board_entries WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 7);
+	sqlite3_finalize(st);
+	board_verify_stats vs;
+	assert_int_equal(verify_all(f, &vs).n, 0);
+	static const char *const edits[] = {
+		"UPDATE board_entries SET resolution_id = 8 WHERE category = 'resolution'",
+		"UPDATE board_entries SET resolution_id = NULL WHERE category = 'resolution'",
+		"UPDATE board_entries SET resolution_id = 7 WHERE category = 'village'",
+	};
+	for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
+		exec(f, "SAVEPOINT t");
+		exec(f, edits[i]);
+		struct problems x = verify_all(f, &vs);
+		assert_int_equal(x.changed, 1);
+		exec(f, "ROLLBACK TO t");
+		exec(f, "RELEASE t");
+	}
+	/* A correction, published by hand (no resolution_id given), keeps naming the resolution. */
+	board_new cor = {.place_code = GAOFENG, .category = "resolution", .title = "【决议公开】修路（更正）", .body = "更正",
+			 .corrects = id, .reason = "错字"};
+	int64_t cid = 0;
+	assert_int_equal(TX(board_publish(f->s, &f->cadre, &cor, T0 + 20, &cid, NULL, NULL, &e)), GZ_OK);
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "SELECT resolution_id FROM board_entries WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, cid);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 7);
+	sqlite3_finalize(st);
+	assert_int_equal(verify_all(f, &vs).n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -737,6 +786,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(step_guards, setup, teardown),
 		cmocka_unit_test_setup_teardown(schedule_follows_art30, setup, teardown),
 		cmocka_unit_test_setup_teardown(answers_follow_the_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(entries_name_a_resolution, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
