@@ -10,6 +10,7 @@
 
 #include "cases/cases.h"
 #include "core/util.h"
+#include "council/council.h"
 #include "places/places.h"
 
 const char *const board_categories[] = {"party",  "village", "finance", "procedure", "resolution",
@@ -758,12 +759,41 @@ gz_err board_schedule(store *s, const gz_range *range, const char *today, const 
 
 /* --- vote rules ---------------------------------------------------------------------------- */
 
+bool board_law_rule(const char *meeting, bool households, board_rule *out)
+{
+	const char *type = !meeting ? NULL
+			   : !strcmp(meeting, "representatives") ? "village_reps"
+			   : !strcmp(meeting, "villagers")       ? "village_assembly"
+								 : NULL;
+	const council_rule *cr = council_rule_of(type);
+	if (!cr)
+		return false;
+	/* A villagers' meeting: adults (the first alternative) or households (the second). */
+	int alt = households && cr->nquorum > 1 ? 1 : 0;
+	const council_threshold *q = &cr->quorum[alt];
+	memset(out, 0, sizeof *out);
+	gz_strlcpy(out->meeting, meeting, sizeof out->meeting);
+	out->quorum_num = q->num;
+	out->quorum_den = q->den;
+	out->quorum_strict = !q->inclusive;
+	out->pass_num = cr->decision.num;
+	out->pass_den = cr->decision.den;
+	out->pass_strict = !cr->decision.inclusive;
+	out->pass_of_due = false; /* the decision counts those present (CB_PRESENT) */
+	snprintf(out->source, sizeof out->source, "《%s》%s：%s，所作决定%s%s", cr->law, cr->article, cr->quorum_text,
+		 cr->decision_text, cr->nquorum > 1 ? (alt ? "（按户计：应到、实到为户数）" : "（按十八周岁以上村民计）") : "");
+	out->law = true;
+	return true;
+}
+
 gz_err board_rule_of(store *s, const char *code, const char *meeting, board_rule *out, gz_error *e)
 {
 	memset(out, 0, sizeof *out);
 	if (board_word(board_meetings, meeting) < 0)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "meeting", "meeting \"%s\" is not one of committees, party,"
 				" representatives, villagers", meeting ? meeting : "");
+	if (board_law_rule(meeting, false, out))
+		return GZ_OK;
 	sqlite3_stmt *st = store_stmt(s, "SELECT place_code, quorum_num, quorum_den, quorum_strict, pass_num, pass_den,"
 					 " pass_strict, pass_of_due, source FROM board_rules WHERE meeting = ?7 AND"
 					 " place_code IN (?1, ?2, ?3, ?4, ?5, ?6) ORDER BY length(place_code) DESC LIMIT 1");
@@ -799,6 +829,10 @@ gz_err board_rule_set(store *s, const gz_user *u, const char *code, const board_
 	if (board_word(board_meetings, in->meeting) < 0)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "meeting", "meeting \"%s\" is not one of committees, party,"
 				" representatives, villagers", in->meeting);
+	board_rule law;
+	if (board_law_rule(in->meeting, false, &law))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "meeting", "the rule of a %s meeting is the law's (%s), not a local setting",
+			       in->meeting, law.source);
 	if (in->quorum_den < 1 || in->quorum_den > 100 || in->quorum_num < 0 || in->quorum_num > in->quorum_den)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "quorum_num", "the quorum must be a fraction from 0 to 1");
 	if (in->pass_den < 1 || in->pass_den > 100 || in->pass_num < 1 || in->pass_num > in->pass_den)
@@ -906,6 +940,8 @@ static gz_err step_fields(const board_step_in *in, const char *last_held, int64_
 		return gz_fail(e, GZ_E_MISSING_FIELD, "votes", "step \"%s\" needs its vote record", board_steps[in->step]);
 	if (!voting && in->has_votes)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "votes", "step \"%s\" has no vote", board_steps[in->step]);
+	if (in->has_votes && in->votes.households && (in->step != BOARD_STEP_RESOLVE || !in->meeting || strcmp(in->meeting, "villagers")))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "votes.households", "only a villagers' meeting is counted by households");
 	if (in->step == BOARD_STEP_RESOLVE) {
 		if (!in->meeting || (strcmp(in->meeting, "representatives") && strcmp(in->meeting, "villagers")))
 			return gz_fail(e, GZ_E_INVALID_VALUE, "meeting", "the resolution is taken by representatives or villagers");
@@ -1029,7 +1065,11 @@ gz_err board_procedure_step(store *s, const gz_user *u, int64_t id, const board_
 			      : in->step == BOARD_STEP_RESOLVE ? in->meeting
 							       : NULL;
 	if (meeting) {
-		if ((rc = board_rule_of(s, p.place_code, meeting, &rule, e)) || (rc = board_rule_apply(&rule, &in->votes, &passed, e)))
+		/* The resolution step's rule is the law's, from council's table (a villagers' meeting
+		 * counted by households takes Art. 22's second alternative). */
+		if (!board_law_rule(meeting, in->votes.households, &rule) && (rc = board_rule_of(s, p.place_code, meeting, &rule, e)))
+			return rc;
+		if ((rc = board_rule_apply(&rule, &in->votes, &passed, e)))
 			return rc;
 	}
 	int64_t entry = 0;

@@ -412,10 +412,10 @@ static gz_err settings_put(http_req *r)
 
 static json_t *rule_json(const board_rule *x)
 {
-	return json_pack("{ss si si sb si si sb ss ss so}", "meeting", x->meeting, "quorum_num", x->quorum_num, "quorum_den",
+	return json_pack("{ss si si sb si si sb ss ss so sb}", "meeting", x->meeting, "quorum_num", x->quorum_num, "quorum_den",
 			 x->quorum_den, "quorum_strict", x->quorum_strict, "pass_num", x->pass_num, "pass_den", x->pass_den,
 			 "pass_strict", x->pass_strict, "pass_of", x->pass_of_due ? "due" : "present", "source", x->source,
-			 "set_at", *x->set_at ? json_string(x->set_at) : json_null());
+			 "set_at", *x->set_at ? json_string(x->set_at) : json_null(), "law", x->law);
 }
 
 static gz_err rules_reply(http_req *r, const char *code)
@@ -572,7 +572,8 @@ static gz_err procs_index(http_req *r)
 
 static const http_field votes_fields[] = {
 	{"for", JSON_INTEGER, true, 0},     {"against", JSON_INTEGER, true, 0}, {"abstain", JSON_INTEGER, true, 0},
-	{"present", JSON_INTEGER, true, 0}, {"due", JSON_INTEGER, true, 0},     {NULL},
+	{"present", JSON_INTEGER, true, 0}, {"due", JSON_INTEGER, true, 0},     {"households", JSON_TRUE, false, 0},
+	{NULL},
 };
 
 /* The fields every step shares; step and meeting are the caller's. */
@@ -606,6 +607,7 @@ static gz_err step_from_body(http_req *r, board_step_in *in)
 					 "%s must be 0 to %lld", votes_fields[i].name, (long long)lim);
 		*dst[i] = x;
 	}
+	in->votes.households = json_is_true(json_object_get(v, "households"));
 	return GZ_OK;
 }
 
