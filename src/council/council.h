@@ -444,6 +444,59 @@ gz_err council_electors(store *s, int64_t id, int64_t household, int limit, coun
 /* Whether resident is on the voter list. */
 bool council_is_elector(store *s, int64_t id, int64_t resident_id);
 
+/* --- recall (罢免, 村民委员会组织法 第十六条; council_recall.c) ----------------------------------
+ *
+ * A petition by at least one fifth of the registered voters, or at least one third of the
+ * representatives, with its reasons, to recall a committee member of the members' register; the
+ * recall vote counted by the tellers: valid only when more than half of the registered voters
+ * vote, passed when more than half of those voting approve — the member's place in the register
+ * then ends. Registered voters are the voter list of the village's latest published committee
+ * election; representatives the register's current ones. Villages only (the urban law leaves
+ * recall to the 居民会议). Rules as data (council_recall_rule), counted with council_meets. */
+
+typedef struct {
+	council_threshold by_voters, by_reps; /* the petition: either suffices */
+	council_threshold turnout;            /* CB_MEMBERS of the registered: votes cast */
+	council_threshold approval;           /* of those voting */
+	const char *law, *article;
+} council_recall_rules;
+extern const council_recall_rules council_recall_rule;
+
+/* The decision in integers: *valid when cast > 1/2 registered, *passed when also approve > 1/2 cast. */
+void council_recall_decide(int64_t registered, int64_t cast, int64_t approve, bool *valid, bool *passed);
+/* Whether signers meet the petition threshold of basis ("voters" or "representatives") of total. */
+bool council_recall_petition_ok(const char *basis, int64_t signers, int64_t total);
+
+enum { COUNCIL_REASON_MAX = 2000 };
+
+typedef struct {
+	int64_t id, member_id, resident_id;
+	char place_code[GZ_CODE_MAX + 1];
+	char place_name[401];
+	char member_name[50 * 4 + 1];
+	char reason[COUNCIL_REASON_MAX * 4 + 1];
+	char basis[16];               /* voters | representatives */
+	int64_t signers, base;        /* the petition: signers of base (voters or representatives) */
+	int64_t registered;           /* registered voters (the published list) */
+	char status[12];              /* petitioned | counted */
+	int64_t cast, approve;
+	bool valid, passed;
+	char rule[600];
+	char created_by[AUTH_NAME_MAX + 1];
+	int64_t created_at, counted_at;
+} council_recall;
+
+/* Record a petition: 422 when it falls short (with the numbers), 409 without a published voter
+ * list, 404 for a member not in the caller's scope or not a current committee member. */
+gz_err council_recall_petition(store *s, const gz_user *u, int64_t member_id, const char *reason, const char *basis,
+			       int64_t signers, int64_t now, council_recall *out, gz_error *e);
+/* Count the recall vote once (409 after): cast <= registered, approve <= cast. */
+gz_err council_recall_count(store *s, const gz_user *u, int64_t id, int64_t cast, int64_t approve, int64_t now,
+			    council_recall *out, gz_error *e);
+gz_err council_recall_get(store *s, const gz_user *u, int64_t id, council_recall *out, gz_error *e);
+typedef int (*council_recall_visit)(void *ctx, const council_recall *r);
+gz_err council_recalls(store *s, const gz_range *range, council_recall_visit fn, void *ctx, gz_error *e);
+
 /* --- selections (创新项目评审) ------------------------------------------------------------------
  *
  * Projects chosen from applications by reviewers' scores (0–100): each reviewer scores an

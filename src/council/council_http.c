@@ -1042,6 +1042,118 @@ static gz_err case_resolutions_get(http_req *r)
 	return GZ_OK;
 }
 
+/* --- recall (Art. 16) ----------------------------------------------------------------------------- */
+
+static json_t *recall_json(const council_recall *x)
+{
+	json_t *j = json_pack("{sI sI sI ss ss ss ss ss sI sI sI ss ss so}", "id", (json_int_t)x->id, "member_id",
+			      (json_int_t)x->member_id, "resident_id", (json_int_t)x->resident_id, "place_code", x->place_code,
+			      "place_name", x->place_name, "member_name", x->member_name, "reason", x->reason, "basis", x->basis,
+			      "signers", (json_int_t)x->signers, "base", (json_int_t)x->base, "registered",
+			      (json_int_t)x->registered, "status", x->status, "created_by", x->created_by, "created_at",
+			      when(x->created_at));
+	if (!strcmp(x->status, "counted"))
+		json_object_set_new(j, "result", json_pack("{sI sI sb sb ss so}", "cast", (json_int_t)x->cast, "approve",
+							   (json_int_t)x->approve, "valid", x->valid, "passed", x->passed,
+							   "rule", x->rule, "counted_at", when(x->counted_at)));
+	else
+		json_object_set_new(j, "result", json_null());
+	return j;
+}
+
+static int add_recall(void *ctx, const council_recall *x)
+{
+	json_array_append_new(ctx, recall_json(x));
+	return 0;
+}
+
+static gz_err recalls_get(http_req *r)
+{
+	const char *under;
+	gz_range range;
+	gz_err rc;
+	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
+		return rc;
+	if (under && *under && places_level_of(under) == PL_NONE)
+		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
+	if ((rc = http_scope_range(r, under, &range)))
+		return rc;
+	json_t *a = json_array();
+	if ((rc = council_recalls(r->store, &range, add_recall, a, &r->err))) {
+		json_decref(a);
+		return rc;
+	}
+	http_reply_list(r, a, NULL);
+	return GZ_OK;
+}
+
+static gz_err recall_get(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	if (rc)
+		return rc;
+	council_recall x;
+	if ((rc = council_recall_get(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	r->reply = recall_json(&x);
+	return GZ_OK;
+}
+
+static const http_field recall_fields[] = {
+	{"member_id", JSON_INTEGER, true, 0},
+	{"reason", JSON_STRING, true, COUNCIL_REASON_MAX},
+	{"basis", JSON_STRING, true, 16},
+	{"signers", JSON_INTEGER, true, 0},
+	{NULL},
+};
+
+static gz_err recall_post(http_req *r)
+{
+	int64_t mid;
+	gz_err rc;
+	if ((rc = http_body_check(r, recall_fields)) || (rc = id_field(r, "member_id", "committee member", &mid)))
+		return rc;
+	int64_t signers = int_field(r, "signers");
+	if (signers < 1 || signers > 10000000)
+		return http_fail(r, GZ_E_INVALID_VALUE, "signers", "signers must be 1 to 10000000");
+	council_recall x;
+	if ((rc = council_recall_petition(r->store, r->user, mid, http_body_str(r, "reason"), http_body_str(r, "basis"), signers,
+					  gz_now(), &x, &r->err)))
+		return rc;
+	http_audit(r, "recall", x.id, x.place_code);
+	r->status = 201;
+	r->reply = recall_json(&x);
+	return GZ_OK;
+}
+
+static const http_field recall_count_fields[] = {
+	{"cast", JSON_INTEGER, true, 0},
+	{"approve", JSON_INTEGER, true, 0},
+	{NULL},
+};
+
+static gz_err recall_count_post(http_req *r)
+{
+	int64_t id;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, recall_count_fields)))
+		return rc;
+	int64_t cast = int_field(r, "cast"), approve = int_field(r, "approve");
+	if (cast < 0 || cast > 10000000)
+		return http_fail(r, GZ_E_INVALID_VALUE, "cast", "cast must be 0 to 10000000");
+	if (approve < 0 || approve > 10000000)
+		return http_fail(r, GZ_E_INVALID_VALUE, "approve", "approve must be 0 to 10000000");
+	council_recall x;
+	if ((rc = council_recall_count(r->store, r->user, id, cast, approve, gz_now(), &x, &r->err)))
+		return rc;
+	http_audit(r, "recall", x.id, x.place_code);
+	r->audit_detail = json_pack("{ss sI sI sb}", "action", "count", "cast", (json_int_t)cast, "approve", (json_int_t)approve,
+				    "passed", x.passed);
+	r->reply = recall_json(&x);
+	return GZ_OK;
+}
+
 /* --- elections ------------------------------------------------------------------------------- */
 
 static json_t *election_json(const council_election *x)
@@ -1473,6 +1585,11 @@ static const http_route council_routes[] = {
 	 "resolution.publish"},
 	{HTTP_POST, "/api/v1/council/resolutions/{id}/result", result_post, W, COUNCIL_WORK_ROLES, 32768, "resolution.result"},
 	{HTTP_GET, "/api/v1/council/cases/{id}/resolutions", case_resolutions_get, 0, CASE_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/council/recalls", recalls_get, 0, ROLE_STAFF, 0, NULL},
+	{HTTP_POST, "/api/v1/council/recalls", recall_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 16384, "recall.petition"},
+	{HTTP_GET, "/api/v1/council/recalls/{id}", recall_get, 0, ROLE_STAFF, 0, NULL},
+	{HTTP_POST, "/api/v1/council/recalls/{id}/count", recall_count_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 1024,
+	 "recall.count"},
 	{HTTP_GET, "/api/v1/council/elections", elections_get, 0, READ, 0, NULL},
 	{HTTP_POST, "/api/v1/council/elections", election_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 4096, "election.create"},
 	{HTTP_GET, "/api/v1/council/elections/{id}", election_get, 0, READ | ROLE_RESIDENT, 0, NULL},

@@ -221,5 +221,27 @@ const store_migration council_migrations[] = {
 	 " published_by TEXT NOT NULL,"
 	 " published_at INTEGER NOT NULL,"
 	 " PRIMARY KEY(resolution_id, kind)) WITHOUT ROWID;"},
+	/* Recall (Art. 16): the petition and the tellers' count. */
+	{5, "recall",
+	 "CREATE TABLE council_recalls("
+	 " id INTEGER PRIMARY KEY,"
+	 " place_code TEXT NOT NULL,"
+	 " member_id INTEGER NOT NULL REFERENCES council_members(id),"
+	 " reason TEXT NOT NULL,"
+	 " basis TEXT NOT NULL CHECK (basis IN ('voters', 'representatives')),"
+	 " signers INTEGER NOT NULL,"
+	 " base INTEGER NOT NULL,"
+	 " registered INTEGER NOT NULL,"
+	 " status TEXT NOT NULL CHECK (status IN ('petitioned', 'counted')),"
+	 " cast INTEGER NOT NULL DEFAULT 0,"
+	 " approve INTEGER NOT NULL DEFAULT 0,"
+	 " valid INTEGER NOT NULL DEFAULT 0,"
+	 " passed INTEGER NOT NULL DEFAULT 0,"
+	 " rule TEXT NOT NULL DEFAULT '',"
+	 " created_by TEXT NOT NULL,"
+	 " created_at INTEGER NOT NULL,"
+	 " counted_by TEXT,"
+	 " counted_at INTEGER);"
+	 "CREATE INDEX council_recalls_place ON council_recalls(place_code, id);"},
 	{0},
 };

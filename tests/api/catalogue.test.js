@@ -80,6 +80,17 @@ before(async () => {
     ids[k] = (await c('POST', `/council/meetings/${ids.meeting5}/resolutions`, { vote_id: v, text: `目录决议${k}` })).id;
   }
   await c('POST', `/council/resolutions/${ids.resolutionPublished}/publish`);
+  // council: recall (issue 5) — two committee members of the village, its voter list published
+  // (two voters with hukou here), a petition against the second waiting for its count.
+  const voters = []
+  for (const name of ['罢免甲', '罢免乙']) voters.push((await c('POST', '/residents', { household_id: ids.household, name, gender: 'male', birth_date: '1970-01-01', relation: '其他', hukou: 'local' })).id);
+  const day = new Date(Date.now() + 8 * 3600e3 + 30 * 86400e3).toISOString().slice(0, 10);
+  const el = (await c('POST', '/council/elections', { place_code: VILLAGE, kind: 'committee', title: '目录换届', seats: 1, election_day: day })).id;
+  await c('POST', `/council/elections/${el}/electors`, { from_registry: true });
+  await c('POST', `/council/elections/${el}/actions`, { action: 'publish' });
+  ids.committee = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: voters[0], kind: 'committee' })).id;
+  const second = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: voters[1], kind: 'committee' })).id;
+  ids.recall = (await c('POST', '/council/recalls', { member_id: second, reason: '目录理由', basis: 'voters', signers: 1 })).id;
 });
 after(async () => { await srv.stop(); });
 
@@ -98,7 +109,8 @@ function fill(pattern, key) {
     .replace('/case-resources/{id}', `/case-resources/${ids.resource}`)
     // council: resolutions to work (issue 5)
     .replace('/council/resolutions/{id}/result', `/council/resolutions/${ids.resolutionPublished}/result`)
-    .replace('/council/resolutions/{id}', `/council/resolutions/${ids.resolution}`);
+    .replace('/council/resolutions/{id}', `/council/resolutions/${ids.resolution}`)
+    .replace('/council/recalls/{id}', `/council/recalls/${ids.recall}`);
 }
 
 // Kinds of field and their bad values: [value, allowed statuses].
@@ -164,6 +176,9 @@ const catalogue = {
   'POST /api/v1/council/resolutions/{id}/cases': { body: () => ({ title: uniq('落实事项'), content: '按议事决议办理', type: 'problem', channel: 'hall', place_code: VILLAGE }), fields: { title: 'text', content: 'text', type: 'word', channel: 'word', place_code: 'code', case_id: 'id' }, required: [], ok: 201 },
   'POST /api/v1/council/resolutions/{id}/publish': { nobody: true, ok: 201 },
   'POST /api/v1/council/resolutions/{id}/result': { body: () => ({ text: '已按决议落实' }), fields: { text: 'text' }, required: ['text'], also: [409], ok: 201 },
+  // council: recall (issue 5) — approve is not listed: 0 approvals is a valid count
+  'POST /api/v1/council/recalls': { body: () => ({ member_id: ids.committee, reason: uniq('罢免理由'), basis: 'voters', signers: 1 }), fields: { member_id: 'id', reason: 'text', basis: 'word', signers: 'int' }, required: ['member_id', 'reason', 'basis', 'signers'], also: [409], ok: 201 },
+  'POST /api/v1/council/recalls/{id}/count': { body: () => ({ cast: 1, approve: 1 }), fields: { cast: 'int' }, required: ['cast', 'approve'], also: [409], ok: 200 },
 };
 
 const writeRoutes = routes.filter((r) => r.write || r.method !== 'GET');

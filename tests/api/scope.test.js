@@ -93,6 +93,19 @@ before(async () => {
     const v = (await c(token, 'POST', `/council/meetings/${m}/votes`, { question: '矩阵表决', method: 'open', yes: 1, no: 0, abstain: 0 })).id;
     r.resolution = (await c(token, 'POST', `/council/meetings/${m}/resolutions`, { vote_id: v, text: side === 'out' ? SECRET.content : '境内决议' })).id;
   }
+  // council: recall (issue 5) — a committee member of a village on each side (the outside one in a
+  // village of 421003: a community has no recall), its voter list published, a petition waiting.
+  for (const [side, village] of [['in', IN], ['out', '421003003201']]) {
+    const grid = (await c(national, 'POST', '/grids', { village_code: village, name: '罢免矩阵组' })).code;
+    const h = (await c(national, 'POST', '/households', { place_code: grid, address: side === 'out' ? SECRET.address : '罢免矩阵1号' })).id;
+    const p = (await c(national, 'POST', '/residents', { household_id: h, name: side === 'out' ? SECRET.resident : '境内委员', gender: 'male', birth_date: '1970-01-01', relation: '户主', hukou: 'local' })).id;
+    const day = new Date(Date.now() + (8 * 3600e3) + 30 * 86400e3).toISOString().slice(0, 10);
+    const el = (await c(national, 'POST', '/council/elections', { place_code: village, kind: 'committee', title: '矩阵换届', seats: 1, election_day: day })).id;
+    await c(national, 'POST', `/council/elections/${el}/electors`, { from_registry: true });
+    await c(national, 'POST', `/council/elections/${el}/actions`, { action: 'publish' });
+    rec[side].committee = (await c(national, 'POST', '/council/members', { place_code: village, resident_id: p, kind: 'committee' })).id;
+    rec[side].recall = (await c(national, 'POST', '/council/recalls', { member_id: rec[side].committee, reason: side === 'out' ? SECRET.content : '矩阵理由', basis: 'voters', signers: 1 })).id;
+  }
 });
 after(async () => { await srv.stop(); });
 
@@ -165,6 +178,11 @@ const entries = {
   'POST /api/v1/council/resolutions/{id}/publish': { path: (s) => `/council/resolutions/${rec[s].resolution}/publish` },
   'POST /api/v1/council/resolutions/{id}/result': { path: (s) => `/council/resolutions/${rec[s].resolution}/result`, body: () => ({ text: '矩阵落实结果' }) },
   'GET /api/v1/council/cases/{id}/resolutions': { path: (s) => `/council/cases/${rec[s].case.id}/resolutions` },
+  // council: recall (issue 5)
+  'GET /api/v1/council/recalls': { q: (s) => `under=${s === 'in' ? IN : '421003003201'}` },
+  'POST /api/v1/council/recalls': { body: (s) => ({ member_id: rec[s].committee, reason: '矩阵罢免', basis: 'voters', signers: 1 }) },
+  'GET /api/v1/council/recalls/{id}': { path: (s) => `/council/recalls/${rec[s].recall}` },
+  'POST /api/v1/council/recalls/{id}/count': { path: (s) => `/council/recalls/${rec[s].recall}/count`, body: () => ({ cast: 1, approve: 0 }) },
 };
 
 function request(r, e, side, token) {

@@ -186,11 +186,11 @@ test('console: a passed resolution becomes work — a case from it, the resoluti
   // The case's page shows the resolution it implements, linking to the meeting.
   await work.locator('[data-test="work-case-link"]').click()
   await page.waitForURL(/\/cases\/\d+$/)
-  const back = page.locator('[data-test="case-resolution"]')
+  const back = page.locator('[data-test="case-implements"]')
   await back.waitFor()
-  assert.match(text(await back.locator('[data-test="case-resolution-text"]').textContent()), new RegExp(`村口增设两盏路灯${tag}`))
-  await back.locator('[data-test="case-resolution-result"]').waitFor()
-  await back.locator('[data-test="case-resolution-link"]').click()
+  assert.match(text(await back.locator('[data-test="case-implements-text"]').textContent()), new RegExp(`村口增设两盏路灯${tag}`))
+  await back.locator('[data-test="case-implements-result"]').waitFor()
+  await back.locator('[data-test="case-implements-link"]').click()
   await page.waitForURL(new RegExp(`/council/meetings/${m.id}$`))
 
   // The residents' board, without an account, shows the resolution.

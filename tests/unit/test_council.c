@@ -866,10 +866,47 @@ static void resolutions_become_work(void **state)
 	assert_int_equal(nc, COUNCIL_WORK_CASES_MAX);
 }
 
+/* Art. 16 at its boundaries: the petition (以上: the fraction itself suffices) and the count
+ * (过半数: exactly half does not). */
+static void recall_rules_at_their_boundaries(void **state)
+{
+	(void)state;
+	assert_false(council_recall_petition_ok("voters", 19, 100));
+	assert_true(council_recall_petition_ok("voters", 20, 100)); /* exactly one fifth */
+	assert_false(council_recall_petition_ok("voters", 1, 6));
+	assert_true(council_recall_petition_ok("voters", 2, 6));
+	assert_false(council_recall_petition_ok("representatives", 9, 30));
+	assert_true(council_recall_petition_ok("representatives", 10, 30)); /* exactly one third */
+	assert_false(council_recall_petition_ok("representatives", 10, 31));
+	assert_true(council_recall_petition_ok("representatives", 11, 31));
+	assert_false(council_recall_petition_ok("representatives", 4, 3)); /* more than there are */
+	assert_false(council_recall_petition_ok("voters", 0, 0));
+	assert_false(council_recall_petition_ok("everyone", 50, 100));
+	bool valid, passed;
+	council_recall_decide(100, 50, 50, &valid, &passed); /* exactly half voted */
+	assert_false(valid);
+	assert_false(passed);
+	council_recall_decide(100, 51, 25, &valid, &passed);
+	assert_true(valid);
+	assert_false(passed);
+	council_recall_decide(100, 51, 26, &valid, &passed); /* one more than half of 51 */
+	assert_true(valid);
+	assert_true(passed);
+	council_recall_decide(100, 60, 30, &valid, &passed); /* exactly half of those voting */
+	assert_false(passed);
+	council_recall_decide(100, 60, 31, &valid, &passed);
+	assert_true(passed);
+	council_recall_decide(0, 0, 0, &valid, &passed);
+	assert_false(valid);
+	assert_true(council_recall_rule.by_voters.inclusive && council_recall_rule.by_reps.inclusive);
+	assert_false(council_recall_rule.turnout.inclusive || council_recall_rule.approval.inclusive);
+}
+
 int main(void)
 {
 	gz_log_set_level(GZ_LOG_WARN);
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(recall_rules_at_their_boundaries),
 		cmocka_unit_test_setup_teardown(resolutions_become_work, setup, teardown),
 		cmocka_unit_test(more_than_half_is_strict),
 		cmocka_unit_test(two_thirds_and_above_is_inclusive),
