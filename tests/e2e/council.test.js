@@ -12,6 +12,7 @@
 //     sees the result only after the clerk closes the vote;
 //   - console: an election — the voter list from the registry, two candidates nominated, and the
 //     list's publication refused 19 days before election day with the reason (Art. 14);
+//   - console: a recall on 代表名册 — the petition and the tellers' count, the member leaving the register;
 //   - console: a selection of projects — a reviewer scores two applications, closes it, the higher
 //     mean is chosen.
 // Needs GZ_DATA_DIR (the server's data directory: a resident account is linked to its household
@@ -198,6 +199,42 @@ test('console: a passed resolution becomes work — a case from it, the resoluti
   await phone.page.goto(`${BASE}${href}`)
   await phone.page.getByText(`村口增设两盏路灯${tag}`).first().waitFor()
   await phone.context.close()
+  assert.deepEqual(problems, [])
+})
+
+test('console: a recall (Art. 16) petitioned and counted on 代表名册 — the member leaves the register', async () => {
+  const tag = unique()
+  const grid = (await call('POST', '/grids', { village_code: GAOFENG, name: `罢免${tag}组` })).code
+  const h = await call('POST', '/households', { place_code: grid, address: `罢免巷${tag}` })
+  const name = `委员${tag}`
+  const p = await call('POST', '/residents', { household_id: h.id, name, gender: 'male', birth_date: '1966-06-06', relation: '户主', hukou: 'local' })
+  const day = new Date(Date.now() + 8 * 3600e3 + 30 * 86400e3).toISOString().slice(0, 10)
+  const el = await call('POST', '/council/elections', { place_code: GAOFENG, kind: 'committee', title: `罢免前换届${tag}`, seats: 1, election_day: day })
+  await call('POST', `/council/elections/${el.id}/electors`, { from_registry: true })
+  await call('POST', `/council/elections/${el.id}/actions`, { action: 'publish' })
+  const registered = (await call('GET', `/council/elections/${el.id}`)).electors
+  assert.ok(registered >= 1)
+  await call('POST', '/council/members', { place_code: GAOFENG, resident_id: p.id, kind: 'committee' })
+
+  const { page, problems } = await openPage({ watchApi: true })
+  await signIn(page)
+  await page.goto(`${BASE}/council/members`)
+  await pickPlace(page, GAOFENG_CHAIN)
+  const panel = page.locator('[data-test="recalls"]')
+  await panel.waitFor()
+  await choose(page, panel.locator('[data-test="recall-member"]'), name)
+  await panel.locator('[data-test="recall-signers"] input').fill(String(registered))
+  await panel.locator('textarea[data-test="recall-reason"]').fill('长期不履职，群众意见大')
+  await panel.locator('[data-test="recall-add"]').click()
+  const row = panel.locator('.el-table__row', { hasText: name })
+  await row.waitFor()
+  await row.locator('[data-test="recall-cast"] input').fill(String(registered))
+  await row.locator('[data-test="recall-approve"] input').fill(String(registered))
+  await row.locator('[data-test="recall-count-save"]').click()
+  await row.locator('[data-test="recall-outcome"]', { hasText: '罢免通过' }).waitFor()
+  assert.match(text(await row.locator('[data-test="recall-rule"]').textContent()), /第十六条/)
+  // The member has left the register.
+  await page.locator('[data-test="members-table"] .el-table__row', { hasText: name }).waitFor({ state: 'detached' })
   assert.deepEqual(problems, [])
 })
 
