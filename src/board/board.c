@@ -10,6 +10,7 @@
 
 #include "cases/cases.h"
 #include "core/util.h"
+#include "council/council.h"
 #include "places/places.h"
 
 const char *const board_categories[] = {"party",  "village", "finance", "procedure", "resolution",
@@ -122,6 +123,12 @@ void board_hash(const board_entry *en, char *out)
 	feed_int(&h, en->procedure_id);
 	feed_int(&h, en->procedure_step);
 	feed_int(&h, en->case_id);
+	/* Only entries that name a resolution feed it, so the entries hashed before the field
+	 * existed keep their hashes (the fields are length-prefixed: the two sequences cannot meet). */
+	if (en->resolution_id) {
+		feed(&h, "resolution");
+		feed_int(&h, en->resolution_id);
+	}
 	feed(&h, en->publisher);
 	feed(&h, en->publisher_name);
 	feed(&h, en->publisher_role);
@@ -137,7 +144,7 @@ void board_hash(const board_entry *en, char *out)
 	"e.id, e.seq, e.place_code, coalesce(p.name, ''), e.category, e.title, e.body, e.period, e.attachment,"  \
 	" coalesce(e.corrects, 0), e.reason, coalesce(e.procedure_id, 0), coalesce(e.procedure_step, 0),"         \
 	" coalesce(e.case_id, 0), e.publisher, e.publisher_name, e.publisher_role, e.published_at, e.prev_hash," \
-	" e.hash, coalesce((SELECT c.id FROM board_entries c WHERE c.corrects = e.id), 0)"
+	" e.hash, coalesce((SELECT c.id FROM board_entries c WHERE c.corrects = e.id), 0), coalesce(e.resolution_id, 0)"
 #define ENTRY_FROM " FROM board_entries e LEFT JOIN places p ON p.level = 5 AND p.code = e.place_code"
 
 static void entry_from_row(sqlite3_stmt *st, board_entry *en)
@@ -163,6 +170,7 @@ static void entry_from_row(sqlite3_stmt *st, board_entry *en)
 	en->prev_hash = store_col_text(st, 18);
 	en->hash = store_col_text(st, 19);
 	en->corrected_by = sqlite3_column_int64(st, 20);
+	en->resolution_id = sqlite3_column_int64(st, 21);
 }
 
 /* Append an entry to its place's chain; the fields of en other than id/seq/hashes are the
@@ -188,8 +196,8 @@ static gz_err chain_append(store *s, board_entry *en, char *hash_out, gz_error *
 	en->hash = hash;
 	st = store_stmt(s, "INSERT INTO board_entries(place_code, seq, category, title, body, period, attachment, corrects,"
 			   " reason, procedure_id, procedure_step, case_id, publisher, publisher_name, publisher_role,"
-			   " published_at, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-			   " ?15, ?16, ?17, ?18)");
+			   " published_at, prev_hash, hash, resolution_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+			   " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
 	if (!st)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot publish an entry");
 	sqlite3_bind_text(st, 1, en->place_code, -1, SQLITE_TRANSIENT);
@@ -214,6 +222,8 @@ static gz_err chain_append(store *s, board_entry *en, char *hash_out, gz_error *
 	sqlite3_bind_int64(st, 16, en->published_at);
 	sqlite3_bind_text(st, 17, en->prev_hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 18, en->hash, -1, SQLITE_TRANSIENT);
+	if (en->resolution_id)
+		sqlite3_bind_int64(st, 19, en->resolution_id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -273,6 +283,9 @@ gz_err board_publish(store *s, const gz_user *u, const board_new *in, int64_t no
 		return rc;
 	if (in->period && *in->period && !valid_period(in->period))
 		return gz_fail(e, GZ_E_INVALID_VALUE, "period", "period \"%s\" is not YYYY, YYYY-MM or YYYY-Qn", in->period);
+	int64_t resolution_id = in->resolution_id;
+	if (resolution_id && (strcmp(in->category, "resolution") || resolution_id < 0))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "resolution_id", "only a resolution entry names a resolution");
 	if (in->case_id) {
 		case_rec c;
 		if ((rc = cases_get(s, u, in->case_id, now, &c, NULL)))
@@ -287,7 +300,7 @@ gz_err board_publish(store *s, const gz_user *u, const board_new *in, int64_t no
 		if ((rc = text_req("reason", in->reason, BOARD_REASON_MAX, true, e)))
 			return rc;
 		sqlite3_stmt *st = store_stmt(s, "SELECT place_code, category, (SELECT count(*) FROM board_entries c"
-						 " WHERE c.corrects = e.id) FROM board_entries e WHERE id = ?1");
+						 " WHERE c.corrects = e.id), coalesce(resolution_id, 0) FROM board_entries e WHERE id = ?1");
 		if (!st)
 			return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read the corrected entry");
 		sqlite3_bind_int64(st, 1, in->corrects);
@@ -297,6 +310,8 @@ gz_err board_publish(store *s, const gz_user *u, const board_new *in, int64_t no
 			gz_strlcpy(at, store_col_text(st, 0), sizeof at);
 			gz_strlcpy(cat, store_col_text(st, 1), sizeof cat);
 			taken = sqlite3_column_int64(st, 2);
+			if (sqlite3_column_int64(st, 3))
+				resolution_id = sqlite3_column_int64(st, 3); /* a correction names what it corrects */
 		}
 		sqlite3_reset(st);
 		if (!*at || !scope_contains(u->scope, at))
@@ -321,6 +336,7 @@ gz_err board_publish(store *s, const gz_user *u, const board_new *in, int64_t no
 			  .corrects = in->corrects,
 			  .reason = in->corrects ? in->reason : "",
 			  .case_id = in->case_id,
+			  .resolution_id = resolution_id,
 			  .publisher = u->username,
 			  .publisher_name = display_of(u),
 			  .publisher_role = auth_role_word(u->role),
@@ -743,12 +759,41 @@ gz_err board_schedule(store *s, const gz_range *range, const char *today, const 
 
 /* --- vote rules ---------------------------------------------------------------------------- */
 
+bool board_law_rule(const char *meeting, bool households, board_rule *out)
+{
+	const char *type = !meeting ? NULL
+			   : !strcmp(meeting, "representatives") ? "village_reps"
+			   : !strcmp(meeting, "villagers")       ? "village_assembly"
+								 : NULL;
+	const council_rule *cr = council_rule_of(type);
+	if (!cr)
+		return false;
+	/* A villagers' meeting: adults (the first alternative) or households (the second). */
+	int alt = households && cr->nquorum > 1 ? 1 : 0;
+	const council_threshold *q = &cr->quorum[alt];
+	memset(out, 0, sizeof *out);
+	gz_strlcpy(out->meeting, meeting, sizeof out->meeting);
+	out->quorum_num = q->num;
+	out->quorum_den = q->den;
+	out->quorum_strict = !q->inclusive;
+	out->pass_num = cr->decision.num;
+	out->pass_den = cr->decision.den;
+	out->pass_strict = !cr->decision.inclusive;
+	out->pass_of_due = false; /* the decision counts those present (CB_PRESENT) */
+	snprintf(out->source, sizeof out->source, "《%s》%s：%s，所作决定%s%s", cr->law, cr->article, cr->quorum_text,
+		 cr->decision_text, cr->nquorum > 1 ? (alt ? "（按户计：应到、实到为户数）" : "（按十八周岁以上村民计）") : "");
+	out->law = true;
+	return true;
+}
+
 gz_err board_rule_of(store *s, const char *code, const char *meeting, board_rule *out, gz_error *e)
 {
 	memset(out, 0, sizeof *out);
 	if (board_word(board_meetings, meeting) < 0)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "meeting", "meeting \"%s\" is not one of committees, party,"
 				" representatives, villagers", meeting ? meeting : "");
+	if (board_law_rule(meeting, false, out))
+		return GZ_OK;
 	sqlite3_stmt *st = store_stmt(s, "SELECT place_code, quorum_num, quorum_den, quorum_strict, pass_num, pass_den,"
 					 " pass_strict, pass_of_due, source FROM board_rules WHERE meeting = ?7 AND"
 					 " place_code IN (?1, ?2, ?3, ?4, ?5, ?6) ORDER BY length(place_code) DESC LIMIT 1");
@@ -784,6 +829,10 @@ gz_err board_rule_set(store *s, const gz_user *u, const char *code, const board_
 	if (board_word(board_meetings, in->meeting) < 0)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "meeting", "meeting \"%s\" is not one of committees, party,"
 				" representatives, villagers", in->meeting);
+	board_rule law;
+	if (board_law_rule(in->meeting, false, &law))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "meeting", "the rule of a %s meeting is the law's (%s), not a local setting",
+			       in->meeting, law.source);
 	/* The field at fault is named: a denominator out of its range, else the numerator. */
 	if (in->quorum_den < 1 || in->quorum_den > 100)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "quorum_den", "the quorum's denominator must be 1 to 100");
@@ -896,6 +945,8 @@ static gz_err step_fields(const board_step_in *in, const char *last_held, int64_
 		return gz_fail(e, GZ_E_MISSING_FIELD, "votes", "step \"%s\" needs its vote record", board_steps[in->step]);
 	if (!voting && in->has_votes)
 		return gz_fail(e, GZ_E_INVALID_VALUE, "votes", "step \"%s\" has no vote", board_steps[in->step]);
+	if (in->has_votes && in->votes.households && (in->step != BOARD_STEP_RESOLVE || !in->meeting || strcmp(in->meeting, "villagers")))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "votes.households", "only a villagers' meeting is counted by households");
 	if (in->step == BOARD_STEP_RESOLVE) {
 		if (!in->meeting || (strcmp(in->meeting, "representatives") && strcmp(in->meeting, "villagers")))
 			return gz_fail(e, GZ_E_INVALID_VALUE, "meeting", "the resolution is taken by representatives or villagers");
@@ -1019,7 +1070,11 @@ gz_err board_procedure_step(store *s, const gz_user *u, int64_t id, const board_
 			      : in->step == BOARD_STEP_RESOLVE ? in->meeting
 							       : NULL;
 	if (meeting) {
-		if ((rc = board_rule_of(s, p.place_code, meeting, &rule, e)) || (rc = board_rule_apply(&rule, &in->votes, &passed, e)))
+		/* The resolution step's rule is the law's, from council's table (a villagers' meeting
+		 * counted by households takes Art. 22's second alternative). */
+		if (!board_law_rule(meeting, in->votes.households, &rule) && (rc = board_rule_of(s, p.place_code, meeting, &rule, e)))
+			return rc;
+		if ((rc = board_rule_apply(&rule, &in->votes, &passed, e)))
 			return rc;
 	}
 	int64_t entry = 0;

@@ -60,6 +60,7 @@ typedef struct {
 	int64_t corrects, corrected_by; /* 0 = none */
 	int64_t procedure_id, case_id;  /* 0 = none */
 	int procedure_step;             /* 0 = none, else 5 or 6 */
+	int64_t resolution_id;          /* 0 = none: the council resolution it publishes */
 	const char *publisher, *publisher_name, *publisher_role;
 	int64_t published_at;
 	const char *prev_hash, *hash;
@@ -71,6 +72,10 @@ typedef struct {
 	int64_t case_id;                 /* optional: the briefing question (a case) it answers */
 	int64_t corrects;                /* a correction: the entry it corrects */
 	const char *reason;              /* required with corrects */
+	int64_t resolution_id;           /* category resolution only: the council resolution it publishes
+	                                  * (set by the council module, which checks the resolution; the
+	                                  * board's own routes never take it). A correction keeps the
+	                                  * corrected entry's. */
 } board_new;
 
 /* Publish one entry (or a correction when in->corrects is set: same place and category, the
@@ -191,16 +196,25 @@ typedef struct {
 	bool pass_of_due;   /* true: of those due to attend; false: of those present */
 	char source[BOARD_RULE_SOURCE_MAX * 4 + 1];
 	char set_at[GZ_CODE_MAX + 1]; /* "" = the national default */
+	bool law;           /* the Organic Law's rule, from the council module's table (council_rules):
+	                     * representatives (Art. 26) and villagers (Art. 22); not set locally */
 } board_rule;
 /* Meeting words, NULL-terminated. */
 extern const char *const board_meetings[];
 
-/* The rule for a meeting at a place (the longest prefix that has one). */
+/* The rule for a meeting at a place: for committees and party the longest prefix that has one
+ * (policy, board_rules); for representatives and villagers the law's (board_law_rule). */
 gz_err board_rule_of(store *s, const char *code, const char *meeting, board_rule *out, gz_error *e);
+/* The law's rule of a 村民代表会议 (representatives: council's village_reps, Art. 26) or 村民会议
+ * (villagers: council's village_assembly, Art. 22 — its adults alternative, or with households its
+ * households one), built from council_rules so that the law is written once. false for another
+ * meeting. */
+bool board_law_rule(const char *meeting, bool households, board_rule *out);
 gz_err board_rule_set(store *s, const gz_user *u, const char *code, const board_rule *in, int64_t now, gz_error *e);
 
 typedef struct {
 	int64_t votes_for, against, abstain, present, due;
+	bool households; /* a villagers' meeting counted by households (Art. 22: 三分之二以上的户的代表) */
 } board_votes;
 
 /* Apply a rule: GZ_E_QUORUM_NOT_MET (with the numbers) when too few attended, GZ_E_INVALID_VALUE

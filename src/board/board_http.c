@@ -59,6 +59,7 @@ static json_t *entry_json(const board_entry *en, bool public_view)
 	json_object_set_new(j, "procedure_step",
 			    en->procedure_step ? json_string(board_steps[en->procedure_step]) : json_null());
 	json_object_set_new(j, "case_id", id_or_null(en->case_id));
+	json_object_set_new(j, "resolution_id", id_or_null(en->resolution_id));
 	if (!public_view)
 		json_object_set_new(j, "publisher", json_string(en->publisher));
 	json_object_set_new(j, "publisher_name", json_string(public_view ? public_publisher(en) : en->publisher_name));
@@ -449,10 +450,10 @@ static gz_err settings_put(http_req *r)
 
 static json_t *rule_json(const board_rule *x)
 {
-	return json_pack("{ss si si sb si si sb ss ss so}", "meeting", x->meeting, "quorum_num", x->quorum_num, "quorum_den",
+	return json_pack("{ss si si sb si si sb ss ss so sb}", "meeting", x->meeting, "quorum_num", x->quorum_num, "quorum_den",
 			 x->quorum_den, "quorum_strict", x->quorum_strict, "pass_num", x->pass_num, "pass_den", x->pass_den,
 			 "pass_strict", x->pass_strict, "pass_of", x->pass_of_due ? "due" : "present", "source", x->source,
-			 "set_at", *x->set_at ? json_string(x->set_at) : json_null());
+			 "set_at", *x->set_at ? json_string(x->set_at) : json_null(), "law", x->law);
 }
 
 static gz_err rules_reply(http_req *r, const char *code)
@@ -611,7 +612,8 @@ static gz_err procs_index(http_req *r)
 
 static const http_field votes_fields[] = {
 	{"for", JSON_INTEGER, true, 0},     {"against", JSON_INTEGER, true, 0}, {"abstain", JSON_INTEGER, true, 0},
-	{"present", JSON_INTEGER, true, 0}, {"due", JSON_INTEGER, true, 0},     {NULL},
+	{"present", JSON_INTEGER, true, 0}, {"due", JSON_INTEGER, true, 0},     {"households", JSON_TRUE, false, 0},
+	{NULL},
 };
 
 /* The fields every step shares; step and meeting are the caller's. */
@@ -645,6 +647,7 @@ static gz_err step_from_body(http_req *r, board_step_in *in)
 					 "%s must be 0 to %lld", votes_fields[i].name, (long long)lim);
 		*dst[i] = x;
 	}
+	in->votes.households = json_is_true(json_object_get(v, "households"));
 	return GZ_OK;
 }
 

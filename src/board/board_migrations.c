@@ -98,5 +98,16 @@ const store_migration board_migrations[] = {
 	/* The answers to a case (GET /board/cases/{id}, /public/board/cases/{tracking}) read by case. */
 	{2, "board answers by case",
 	 "CREATE INDEX board_entries_case ON board_entries(case_id, id) WHERE case_id IS NOT NULL;"},
+	/* A resolution of a council meeting published on the board (category resolution: the
+	 * resolution itself, or its implementation result) names it; the council module keeps the
+	 * other direction (council_resolution_entries). */
+	{3, "entries name a council resolution",
+	 "ALTER TABLE board_entries ADD COLUMN resolution_id INTEGER;"
+	 "CREATE INDEX board_entries_resolution ON board_entries(resolution_id, id) WHERE resolution_id IS NOT NULL;"},
+	/* The 村民代表会议 and 村民会议 rules are the Organic Law's (Arts. 26 and 22) and come from the
+	 * council module's table (board_law_rule): their rows here, and any place's override of them,
+	 * go — a place cannot set the law aside. */
+	{4, "the law's meeting rules from council",
+	 "DELETE FROM board_rules WHERE meeting IN ('representatives', 'villagers');"},
 	{0},
 };

@@ -1318,6 +1318,21 @@ gz_err council_resolution_add(store *s, const gz_user *u, int64_t meeting_id, in
 	return res_load(s, sqlite3_last_insert_rowid(store_db(s)), out, e);
 }
 
+gz_err council_resolution_get(store *s, const gz_user *u, int64_t id, council_resolution *out, council_meeting *m,
+			      gz_error *e)
+{
+	council_resolution r;
+	council_meeting mm;
+	if (res_load(s, id, &r, NULL) || council_meeting_get(s, u, r.meeting_id, &mm, NULL))
+		return gz_fail(e, GZ_E_NOT_FOUND, "id", "resolution %lld not found", (long long)id);
+	*out = r;
+	if (m)
+		*m = mm;
+	else
+		council_meeting_free(&mm);
+	return GZ_OK;
+}
+
 gz_err council_resolutions(store *s, int64_t meeting_id, council_resolution_visit fn, void *ctx, gz_error *e)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT " RES_COLS " FROM council_resolutions WHERE meeting_id = ?1 ORDER BY id");

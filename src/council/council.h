@@ -294,6 +294,77 @@ typedef struct {
 } council_publication;
 gz_err council_resolution_publication(store *s, int64_t resolution_id, council_publication *out, gz_error *e);
 
+/* One resolution for a caller who may see its meeting (else GZ_E_NOT_FOUND); *m (may be NULL)
+ * gets the meeting (free with council_meeting_free). */
+gz_err council_resolution_get(store *s, const gz_user *u, int64_t id, council_resolution *out, council_meeting *m,
+			      gz_error *e);
+
+/* --- resolutions become work (council_work.c) -------------------------------------------------
+ *
+ * A passed resolution is implemented by cases of the problem list (民事民办): created from it
+ * through cases_create, or an existing case of the same village linked to it; the link is kept
+ * in council_resolution_cases, readable from both sides. The resolution is published on the
+ * village's board (category resolution) by one action of the committees, and its implementation
+ * result after it; each entry names the resolution (board_entries.resolution_id) and the
+ * resolution keeps the entry (council_resolution_entries). Admin, officials and cadres: the
+ * supervision committee neither opens cases nor publishes the committees' affairs. */
+
+enum {
+	COUNCIL_WORK_CASES_MAX = 30,  /* cases per resolution */
+	COUNCIL_RESULT_MAX = 4000,    /* characters of an implementation result */
+};
+#define COUNCIL_WORK_ROLES (ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE)
+
+typedef struct {
+	int64_t case_id;        /* link this existing case, or 0 to create one from the fields below */
+	const char *place_code; /* NULL: the meeting's place; else a place of the meeting's village */
+	const char *title, *content, *type, *channel; /* type NULL: problem; channel NULL: the meeting's type when it is an intake channel */
+} council_work_in;
+
+typedef struct {
+	int64_t resolution_id, case_id;
+	bool created;
+	char linked_by[AUTH_NAME_MAX + 1];
+	int64_t linked_at;
+	bool visible; /* whether the caller may read the case (the fields below are filled only then) */
+	char tracking[16], place_code[GZ_CODE_MAX + 1], place_name[401], title[400 + 1], status[16], kind[12];
+} council_work_case;
+
+/* Link or create one case for a passed resolution (GZ_E_CONFLICT for one that did not pass, for a
+ * case already linked, past COUNCIL_WORK_CASES_MAX). out gets the link with the case. */
+gz_err council_work_add(store *s, const gz_user *u, int64_t resolution_id, const council_work_in *in, int64_t now,
+			council_work_case *out, gz_error *e);
+typedef int (*council_work_visit)(void *ctx, const council_work_case *w);
+/* The cases of a resolution, by the time they were linked, then by case number. */
+gz_err council_work_cases(store *s, const gz_user *u, int64_t resolution_id, council_work_visit fn, void *ctx,
+			  gz_error *e);
+
+/* The resolutions a case implements (the case must be visible to u, else GZ_E_NOT_FOUND), newest
+ * first; m is the resolution's meeting. */
+typedef int (*council_case_resolution_visit)(void *ctx, const council_resolution *r, const council_meeting *m);
+gz_err council_case_resolutions(store *s, const gz_user *u, int64_t case_id, council_case_resolution_visit fn, void *ctx,
+				gz_error *e);
+
+typedef struct {
+	int64_t entry_id, seq, at; /* 0 when not published */
+	char hash[65];
+	char by[AUTH_NAME_MAX + 1];
+} council_entry_link;
+
+/* The board entries of a resolution (kind resolution, result) and how many cases implement it. */
+gz_err council_work_links(store *s, int64_t resolution_id, council_entry_link *published, council_entry_link *result,
+			  int64_t *cases, gz_error *e);
+
+/* Publish a passed resolution on its village's board (category resolution): once (GZ_E_CONFLICT
+ * after that; a correction is the board's). out gets the entry. */
+gz_err council_work_publish(store *s, const gz_user *u, int64_t resolution_id, int64_t now, council_entry_link *out,
+			    gz_error *e);
+/* Publish the implementation result (text 1..COUNCIL_RESULT_MAX) of a published resolution, with
+ * its cases and their status at that moment: once (GZ_E_CONFLICT before the resolution is
+ * published and after the result is). */
+gz_err council_work_result(store *s, const gz_user *u, int64_t resolution_id, const char *text, int64_t now,
+			   council_entry_link *out, gz_error *e);
+
 /* --- elections (两委换届, community spokespersons) ----------------------------------------------
  *
  * Rounds: 1 the election, 2 the 另行选举 of the seats left unfilled. Art. 13: the voter list from the
@@ -372,6 +443,59 @@ gz_err council_electors(store *s, int64_t id, int64_t household, int limit, coun
 			gz_error *e);
 /* Whether resident is on the voter list. */
 bool council_is_elector(store *s, int64_t id, int64_t resident_id);
+
+/* --- recall (罢免, 村民委员会组织法 第十六条; council_recall.c) ----------------------------------
+ *
+ * A petition by at least one fifth of the registered voters, or at least one third of the
+ * representatives, with its reasons, to recall a committee member of the members' register; the
+ * recall vote counted by the tellers: valid only when more than half of the registered voters
+ * vote, passed when more than half of those voting approve — the member's place in the register
+ * then ends. Registered voters are the voter list of the village's latest published committee
+ * election; representatives the register's current ones. Villages only (the urban law leaves
+ * recall to the 居民会议). Rules as data (council_recall_rule), counted with council_meets. */
+
+typedef struct {
+	council_threshold by_voters, by_reps; /* the petition: either suffices */
+	council_threshold turnout;            /* CB_MEMBERS of the registered: votes cast */
+	council_threshold approval;           /* of those voting */
+	const char *law, *article;
+} council_recall_rules;
+extern const council_recall_rules council_recall_rule;
+
+/* The decision in integers: *valid when cast > 1/2 registered, *passed when also approve > 1/2 cast. */
+void council_recall_decide(int64_t registered, int64_t cast, int64_t approve, bool *valid, bool *passed);
+/* Whether signers meet the petition threshold of basis ("voters" or "representatives") of total. */
+bool council_recall_petition_ok(const char *basis, int64_t signers, int64_t total);
+
+enum { COUNCIL_REASON_MAX = 2000 };
+
+typedef struct {
+	int64_t id, member_id, resident_id;
+	char place_code[GZ_CODE_MAX + 1];
+	char place_name[401];
+	char member_name[50 * 4 + 1];
+	char reason[COUNCIL_REASON_MAX * 4 + 1];
+	char basis[16];               /* voters | representatives */
+	int64_t signers, base;        /* the petition: signers of base (voters or representatives) */
+	int64_t registered;           /* registered voters (the published list) */
+	char status[12];              /* petitioned | counted */
+	int64_t cast, approve;
+	bool valid, passed;
+	char rule[600];
+	char created_by[AUTH_NAME_MAX + 1];
+	int64_t created_at, counted_at;
+} council_recall;
+
+/* Record a petition: 422 when it falls short (with the numbers), 409 without a published voter
+ * list, 404 for a member not in the caller's scope or not a current committee member. */
+gz_err council_recall_petition(store *s, const gz_user *u, int64_t member_id, const char *reason, const char *basis,
+			       int64_t signers, int64_t now, council_recall *out, gz_error *e);
+/* Count the recall vote once (409 after): cast <= registered, approve <= cast. */
+gz_err council_recall_count(store *s, const gz_user *u, int64_t id, int64_t cast, int64_t approve, int64_t now,
+			    council_recall *out, gz_error *e);
+gz_err council_recall_get(store *s, const gz_user *u, int64_t id, council_recall *out, gz_error *e);
+typedef int (*council_recall_visit)(void *ctx, const council_recall *r);
+gz_err council_recalls(store *s, const gz_range *range, council_recall_visit fn, void *ctx, gz_error *e);
 
 /* --- selections (创新项目评审) ------------------------------------------------------------------
  *

@@ -148,6 +148,8 @@ static const char *checkin_url(http_req *r, const council_meeting *m)
 	return arena_printf(r->a, "%s/m/meeting/%lld?t=%s", public_base(r), (long long)m->id, m->token);
 }
 
+static void resolutions_links(store *s, json_t *res);
+
 /* The meeting as the console shows it: rule, agenda, quorum, attendees, votes, resolutions. */
 static gz_err meeting_full_json(http_req *r, const council_meeting *m, json_t **out)
 {
@@ -170,6 +172,7 @@ static gz_err meeting_full_json(http_req *r, const council_meeting *m, json_t **
 		return rc;
 	}
 	json_object_set_new(j, "quorum", quorum_json(&q));
+	resolutions_links(r->store, res);
 	if (r->user->role & COUNCIL_CLERK_ROLES)
 		json_object_set_new(j, "checkin_url", json_string(checkin_url(r, m)));
 	*out = j;
@@ -856,6 +859,301 @@ static gz_err case_meetings_get(http_req *r)
 	return GZ_OK;
 }
 
+/* --- resolutions become work ------------------------------------------------------------------- */
+
+static json_t *link_json(const council_entry_link *l)
+{
+	if (!l->entry_id)
+		return json_null();
+	return json_pack("{sI sI ss ss so}", "id", (json_int_t)l->entry_id, "seq", (json_int_t)l->seq, "hash", l->hash, "by",
+			 l->by, "at", when(l->at));
+}
+
+static json_t *work_case_json(const council_work_case *w)
+{
+	json_t *j = json_pack("{sI sb ss so sb}", "case_id", (json_int_t)w->case_id, "created", w->created, "linked_by",
+			      w->linked_by, "linked_at", when(w->linked_at), "visible", w->visible);
+	if (w->visible) {
+		json_object_set_new(j, "tracking", json_string(w->tracking));
+		json_object_set_new(j, "place_code", json_string(w->place_code));
+		json_object_set_new(j, "place_name", json_string(w->place_name));
+		json_object_set_new(j, "title", json_string(w->title));
+		json_object_set_new(j, "status", json_string(w->status));
+		json_object_set_new(j, "kind", *w->kind ? json_string(w->kind) : json_null());
+	}
+	return j;
+}
+
+/* The links of a resolution: its board entries and how many cases implement it. */
+static void links_into(store *s, json_t *j, int64_t id)
+{
+	council_entry_link pub, res;
+	int64_t n = 0;
+	council_work_links(s, id, &pub, &res, &n, NULL);
+	json_object_set_new(j, "board_entry", link_json(&pub));
+	json_object_set_new(j, "result_entry", link_json(&res));
+	json_object_set_new(j, "cases_count", json_integer(n));
+}
+
+/* After the resolutions of a meeting are read (no query while they step). */
+static void resolutions_links(store *s, json_t *res)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(res, i, x)
+	{
+		links_into(s, x, json_integer_value(json_object_get(x, "id")));
+	}
+}
+
+static int add_work_case(void *ctx, const council_work_case *w)
+{
+	json_array_append_new(ctx, work_case_json(w));
+	return 0;
+}
+
+static gz_err resolution_view(http_req *r, int64_t id, int status)
+{
+	council_resolution res;
+	council_meeting m;
+	gz_err rc = council_resolution_get(r->store, r->user, id, &res, &m, &r->err);
+	if (rc)
+		return rc;
+	json_t *j = resolution_json(&res);
+	json_object_set_new(j, "meeting", meeting_json(&m));
+	council_meeting_free(&m);
+	links_into(r->store, j, id);
+	json_t *cases = json_array();
+	json_object_set_new(j, "cases", cases);
+	if ((rc = council_work_cases(r->store, r->user, id, add_work_case, cases, &r->err))) {
+		json_decref(j);
+		return rc;
+	}
+	r->status = status;
+	r->reply = j;
+	return GZ_OK;
+}
+
+static gz_err resolution_get(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	return rc ? rc : resolution_view(r, id, 200);
+}
+
+static const http_field work_fields[] = {
+	{"case_id", JSON_INTEGER, false, 0},
+	{"place_code", JSON_STRING, false, GZ_CODE_MAX},
+	{"title", JSON_STRING, false, CASE_TITLE_MAX},
+	{"content", JSON_STRING, false, CASE_CONTENT_MAX},
+	{"type", JSON_STRING, false, 16},
+	{"channel", JSON_STRING, false, 16},
+	{NULL},
+};
+
+static gz_err work_post(http_req *r)
+{
+	int64_t id, cid;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, work_fields)) ||
+	    (rc = id_field(r, "case_id", "case", &cid)))
+		return rc;
+	council_work_in in = {.case_id = cid,
+			      .place_code = http_body_str(r, "place_code"),
+			      .title = http_body_str(r, "title"),
+			      .content = http_body_str(r, "content"),
+			      .type = http_body_str(r, "type"),
+			      .channel = http_body_str(r, "channel")};
+	council_work_case w;
+	if ((rc = council_work_add(r->store, r->user, id, &in, gz_now(), &w, &r->err)))
+		return rc;
+	http_audit(r, "resolution", id, w.place_code);
+	r->audit_detail = json_pack("{ss sI sb}", "action", "case", "case_id", (json_int_t)w.case_id, "created", w.created);
+	r->status = 201;
+	r->reply = work_case_json(&w);
+	return GZ_OK;
+}
+
+static gz_err entry_reply(http_req *r, int64_t id, const char *action, const council_entry_link *l)
+{
+	council_resolution res;
+	council_meeting m;
+	gz_err rc = council_resolution_get(r->store, r->user, id, &res, &m, &r->err);
+	if (rc)
+		return rc;
+	http_audit(r, "resolution", id, m.place_code);
+	council_meeting_free(&m);
+	/* As the board's own publications: the entry's sequence number and hash in the audit row. */
+	r->audit_detail = json_pack("{ss sI sI ss}", "action", action, "entry_id", (json_int_t)l->entry_id, "seq",
+				    (json_int_t)l->seq, "hash", l->hash);
+	return resolution_view(r, id, 201);
+}
+
+static gz_err publish_post(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	if (rc)
+		return rc;
+	council_entry_link l;
+	if ((rc = council_work_publish(r->store, r->user, id, gz_now(), &l, &r->err)))
+		return rc;
+	return entry_reply(r, id, "publish", &l);
+}
+
+static const http_field result_fields[] = {
+	{"text", JSON_STRING, true, COUNCIL_RESULT_MAX},
+	{NULL},
+};
+
+static gz_err result_post(http_req *r)
+{
+	int64_t id;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, result_fields)))
+		return rc;
+	council_entry_link l;
+	if ((rc = council_work_result(r->store, r->user, id, http_body_str(r, "text"), gz_now(), &l, &r->err)))
+		return rc;
+	return entry_reply(r, id, "result", &l);
+}
+
+static int add_case_resolution(void *ctx, const council_resolution *res, const council_meeting *m)
+{
+	json_t *j = resolution_json(res);
+	json_object_set_new(j, "meeting", meeting_json(m));
+	json_array_append_new(ctx, j);
+	return 0;
+}
+
+static gz_err case_resolutions_get(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	if (rc)
+		return rc;
+	json_t *a = json_array();
+	if ((rc = council_case_resolutions(r->store, r->user, id, add_case_resolution, a, &r->err))) {
+		json_decref(a);
+		return rc;
+	}
+	resolutions_links(r->store, a);
+	http_reply_list(r, a, NULL);
+	return GZ_OK;
+}
+
+/* --- recall (Art. 16) ----------------------------------------------------------------------------- */
+
+static json_t *recall_json(const council_recall *x)
+{
+	json_t *j = json_pack("{sI sI sI ss ss ss ss ss sI sI sI ss ss so}", "id", (json_int_t)x->id, "member_id",
+			      (json_int_t)x->member_id, "resident_id", (json_int_t)x->resident_id, "place_code", x->place_code,
+			      "place_name", x->place_name, "member_name", x->member_name, "reason", x->reason, "basis", x->basis,
+			      "signers", (json_int_t)x->signers, "base", (json_int_t)x->base, "registered",
+			      (json_int_t)x->registered, "status", x->status, "created_by", x->created_by, "created_at",
+			      when(x->created_at));
+	if (!strcmp(x->status, "counted"))
+		json_object_set_new(j, "result", json_pack("{sI sI sb sb ss so}", "cast", (json_int_t)x->cast, "approve",
+							   (json_int_t)x->approve, "valid", x->valid, "passed", x->passed,
+							   "rule", x->rule, "counted_at", when(x->counted_at)));
+	else
+		json_object_set_new(j, "result", json_null());
+	return j;
+}
+
+static int add_recall(void *ctx, const council_recall *x)
+{
+	json_array_append_new(ctx, recall_json(x));
+	return 0;
+}
+
+static gz_err recalls_get(http_req *r)
+{
+	const char *under;
+	gz_range range;
+	gz_err rc;
+	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
+		return rc;
+	if (under && *under && places_level_of(under) == PL_NONE)
+		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
+	if ((rc = http_scope_range(r, under, &range)))
+		return rc;
+	json_t *a = json_array();
+	if ((rc = council_recalls(r->store, &range, add_recall, a, &r->err))) {
+		json_decref(a);
+		return rc;
+	}
+	http_reply_list(r, a, NULL);
+	return GZ_OK;
+}
+
+static gz_err recall_get(http_req *r)
+{
+	int64_t id;
+	gz_err rc = http_param_id(r, 0, &id);
+	if (rc)
+		return rc;
+	council_recall x;
+	if ((rc = council_recall_get(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	r->reply = recall_json(&x);
+	return GZ_OK;
+}
+
+static const http_field recall_fields[] = {
+	{"member_id", JSON_INTEGER, true, 0},
+	{"reason", JSON_STRING, true, COUNCIL_REASON_MAX},
+	{"basis", JSON_STRING, true, 16},
+	{"signers", JSON_INTEGER, true, 0},
+	{NULL},
+};
+
+static gz_err recall_post(http_req *r)
+{
+	int64_t mid;
+	gz_err rc;
+	if ((rc = http_body_check(r, recall_fields)) || (rc = id_field(r, "member_id", "committee member", &mid)))
+		return rc;
+	int64_t signers = int_field(r, "signers");
+	if (signers < 1 || signers > 10000000)
+		return http_fail(r, GZ_E_INVALID_VALUE, "signers", "signers must be 1 to 10000000");
+	council_recall x;
+	if ((rc = council_recall_petition(r->store, r->user, mid, http_body_str(r, "reason"), http_body_str(r, "basis"), signers,
+					  gz_now(), &x, &r->err)))
+		return rc;
+	http_audit(r, "recall", x.id, x.place_code);
+	r->status = 201;
+	r->reply = recall_json(&x);
+	return GZ_OK;
+}
+
+static const http_field recall_count_fields[] = {
+	{"cast", JSON_INTEGER, true, 0},
+	{"approve", JSON_INTEGER, true, 0},
+	{NULL},
+};
+
+static gz_err recall_count_post(http_req *r)
+{
+	int64_t id;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, recall_count_fields)))
+		return rc;
+	int64_t cast = int_field(r, "cast"), approve = int_field(r, "approve");
+	if (cast < 0 || cast > 10000000)
+		return http_fail(r, GZ_E_INVALID_VALUE, "cast", "cast must be 0 to 10000000");
+	if (approve < 0 || approve > 10000000)
+		return http_fail(r, GZ_E_INVALID_VALUE, "approve", "approve must be 0 to 10000000");
+	council_recall x;
+	if ((rc = council_recall_count(r->store, r->user, id, cast, approve, gz_now(), &x, &r->err)))
+		return rc;
+	http_audit(r, "recall", x.id, x.place_code);
+	r->audit_detail = json_pack("{ss sI sI sb}", "action", "count", "cast", (json_int_t)cast, "approve", (json_int_t)approve,
+				    "passed", x.passed);
+	r->reply = recall_json(&x);
+	return GZ_OK;
+}
+
 /* --- elections ------------------------------------------------------------------------------- */
 
 static json_t *election_json(const council_election *x)
@@ -1281,6 +1579,17 @@ static const http_route council_routes[] = {
 	{HTTP_POST, "/api/v1/council/votes/{id}/close", vote_close, HF_WRITE, MANAGE, 0, "vote.close"},
 	{HTTP_POST, "/api/v1/council/votes/{id}/ballots", ballot_post, W, ROLE_RESIDENT, 1024, "vote.ballot"},
 	{HTTP_GET, "/api/v1/council/cases/{id}/meetings", case_meetings_get, 0, CASE_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/council/resolutions/{id}", resolution_get, 0, READ, 0, NULL},
+	{HTTP_POST, "/api/v1/council/resolutions/{id}/cases", work_post, W, COUNCIL_WORK_ROLES, 16384, "resolution.case"},
+	{HTTP_POST, "/api/v1/council/resolutions/{id}/publish", publish_post, HF_WRITE, COUNCIL_WORK_ROLES, 0,
+	 "resolution.publish"},
+	{HTTP_POST, "/api/v1/council/resolutions/{id}/result", result_post, W, COUNCIL_WORK_ROLES, 32768, "resolution.result"},
+	{HTTP_GET, "/api/v1/council/cases/{id}/resolutions", case_resolutions_get, 0, CASE_READ_ROLES, 0, NULL},
+	{HTTP_GET, "/api/v1/council/recalls", recalls_get, 0, ROLE_STAFF, 0, NULL},
+	{HTTP_POST, "/api/v1/council/recalls", recall_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 16384, "recall.petition"},
+	{HTTP_GET, "/api/v1/council/recalls/{id}", recall_get, 0, ROLE_STAFF, 0, NULL},
+	{HTTP_POST, "/api/v1/council/recalls/{id}/count", recall_count_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 1024,
+	 "recall.count"},
 	{HTTP_GET, "/api/v1/council/elections", elections_get, 0, READ, 0, NULL},
 	{HTTP_POST, "/api/v1/council/elections", election_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE, 4096, "election.create"},
 	{HTTP_GET, "/api/v1/council/elections/{id}", election_get, 0, READ | ROLE_RESIDENT, 0, NULL},

@@ -201,5 +201,47 @@ const store_migration council_migrations[] = {
 	 " score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),"
 	 " at INTEGER NOT NULL,"
 	 " PRIMARY KEY (application_id, reviewer_id)) WITHOUT ROWID;"},
+	/* Resolutions become work (民事民办): the cases that implement a resolution, created from it
+	 * or linked to it (the cases module is not changed: the link is kept here), and the board
+	 * entries that publish it (kind resolution) and its implementation result (kind result) —
+	 * one of each; the entry names the resolution too (board_entries.resolution_id). */
+	{4, "resolutions become work",
+	 "CREATE TABLE council_resolution_cases("
+	 " resolution_id INTEGER NOT NULL REFERENCES council_resolutions(id),"
+	 " case_id INTEGER NOT NULL,"
+	 " created INTEGER NOT NULL," /* 1: created from the resolution, 0: an existing case linked */
+	 " linked_by TEXT NOT NULL,"
+	 " linked_at INTEGER NOT NULL,"
+	 " PRIMARY KEY(resolution_id, case_id)) WITHOUT ROWID;"
+	 "CREATE INDEX council_resolution_cases_case ON council_resolution_cases(case_id, resolution_id);"
+	 "CREATE TABLE council_resolution_entries("
+	 " resolution_id INTEGER NOT NULL REFERENCES council_resolutions(id),"
+	 " kind TEXT NOT NULL CHECK (kind IN ('resolution', 'result')),"
+	 " entry_id INTEGER NOT NULL,"
+	 " published_by TEXT NOT NULL,"
+	 " published_at INTEGER NOT NULL,"
+	 " PRIMARY KEY(resolution_id, kind)) WITHOUT ROWID;"},
+	/* Recall (Art. 16): the petition and the tellers' count. */
+	{5, "recall",
+	 "CREATE TABLE council_recalls("
+	 " id INTEGER PRIMARY KEY,"
+	 " place_code TEXT NOT NULL,"
+	 " member_id INTEGER NOT NULL REFERENCES council_members(id),"
+	 " reason TEXT NOT NULL,"
+	 " basis TEXT NOT NULL CHECK (basis IN ('voters', 'representatives')),"
+	 " signers INTEGER NOT NULL,"
+	 " base INTEGER NOT NULL,"
+	 " registered INTEGER NOT NULL,"
+	 " status TEXT NOT NULL CHECK (status IN ('petitioned', 'counted')),"
+	 " cast INTEGER NOT NULL DEFAULT 0,"
+	 " approve INTEGER NOT NULL DEFAULT 0,"
+	 " valid INTEGER NOT NULL DEFAULT 0,"
+	 " passed INTEGER NOT NULL DEFAULT 0,"
+	 " rule TEXT NOT NULL DEFAULT '',"
+	 " created_by TEXT NOT NULL,"
+	 " created_at INTEGER NOT NULL,"
+	 " counted_by TEXT,"
+	 " counted_at INTEGER);"
+	 "CREATE INDEX council_recalls_place ON council_recalls(place_code, id);"},
 	{0},
 };

@@ -501,3 +501,41 @@ test('a case shows the board\'s answers to it: staff who see the case, the resid
   const otherTracking = (await call('qingshan', 'GET', `/cases/${other.id}`)).body.tracking_code;
   assert.deepEqual((await api(srv.base, 'GET', `/api/v1/public/board/cases/${otherTracking}`)).body.items.map((e) => e.title), ['垃圾清运']);
 });
+
+// board: the law's meeting rules from council (issue 5)
+test('the 村民代表会议 and 村民会议 rules are the law\'s, from council\'s table: shown, not settable, households counted', async () => {
+  const votes = (f, a, ab, present, due) => ({ for: f, against: a, abstain: ab, present, due });
+  const law = (await call('gaofeng', 'GET', '/council/rules')).body.items;
+  const reps = law.find((x) => x.type === 'village_reps');
+  const assembly = law.find((x) => x.type === 'village_assembly');
+  const rules = Object.fromEntries((await call('gaofeng', 'GET', `/board-rules/${GAOFENG}`)).body.items.map((x) => [x.meeting, x]));
+  assert.equal(rules.representatives.law, true);
+  assert.equal(rules.party.law, false);
+  assert.deepEqual([rules.representatives.quorum_num, rules.representatives.quorum_den, !rules.representatives.quorum_strict],
+    [reps.quorum[0].num, reps.quorum[0].den, reps.quorum[0].inclusive]);
+  assert.deepEqual([rules.villagers.quorum_num, rules.villagers.quorum_den, !rules.villagers.quorum_strict],
+    [assembly.quorum[0].num, assembly.quorum[0].den, assembly.quorum[0].inclusive]);
+  assert.match(rules.villagers.source, /第二十二条/);
+  const put = await call('wendou', 'PUT', `/board-rules/${TOWNSHIP}`, { meeting: 'representatives', quorum_num: 1, quorum_den: 2, quorum_strict: true, pass_num: 1, pass_den: 2, pass_strict: true, pass_of: 'present', source: '某镇规则' });
+  assert.deepEqual([put.status, put.body.error.field], [422, 'meeting']);
+  // A procedure whose villagers' meeting is counted by households: at least two thirds of them.
+  const p = await call('gaofeng', 'POST', '/board/procedures', { place_code: GAOFENG, title: '按户计的事项', held_on: '2025-04-01', document: '提议' });
+  assert.equal(p.status, 201, p.text);
+  const step = (b) => call('gaofeng', 'POST', `/board/procedures/${p.body.id}/steps`, b);
+  let r = await step({ step: 'consultation', held_on: '2025-04-02', document: 'd', votes: votes(7, 0, 0, 7, 7) });
+  assert.equal(r.status, 200, r.text);
+  r = await step({ step: 'review', held_on: '2025-04-03', document: 'd', votes: { ...votes(30, 0, 0, 30, 40), households: true } });
+  assert.deepEqual([r.status, r.body.error.field], [422, 'votes.households']);
+  // (the township's own party rule, set above, wants four fifths present)
+  r = await step({ step: 'review', held_on: '2025-04-03', document: 'd', votes: votes(36, 0, 0, 36, 40) });
+  assert.equal(r.status, 200, r.text);
+  r = await step({ step: 'resolution', held_on: '2025-04-05', meeting: 'villagers', document: 'd', votes: { ...votes(40, 0, 0, 65, 99), households: true } });
+  assert.equal(r.status, 422); // 65 of 99 households: one below two thirds
+  assert.equal(r.body.error.code, 'quorum_not_met');
+  // 66 of 99 households: exactly two thirds, 以上 includes it.
+  r = await step({ step: 'resolution', held_on: '2025-04-05', meeting: 'villagers', document: '村民会议按户表决通过', votes: { ...votes(34, 30, 2, 66, 99), households: true } });
+  assert.equal(r.status, 200, r.text);
+  const res = r.body.steps.find((s) => s.step === 'resolution');
+  assert.equal(res.passed, true);
+  assert.match(res.rule_source, /按户计/);
+});

@@ -76,6 +76,28 @@ before(async () => {
   ids.outsideEntry = (await c('POST', '/board/entries', { place_code: OTHER_VILLAGE, category: 'village', title: '外村公开', body: '外村' }, 'admin')).id;
   ids.outsideCase = (await c('POST', '/cases', { place_code: OTHER_VILLAGE, channel: 'phone', title: '外村诉求', content: '外村' }, 'admin')).id;
   ids.outsideProc = (await c('POST', '/board/procedures', { place_code: '421003003201', title: '外村议事', held_on: '2025-01-01', document: '外村提议' }, 'admin')).id;
+  // council: resolutions to work (issue 5) — two passed resolutions of a 居民议事堂: one to link
+  // cases to and publish, one already published for its result.
+  ids.meeting5 = (await c('POST', '/council/meetings', { place_code: VILLAGE, type: 'hall', title: '目录会议', venue: '议事堂', starts_at: '2026-12-01T09:00:00+08:00' })).id;
+  await c('POST', `/council/meetings/${ids.meeting5}/items`, { title: '目录议题' });
+  for (const action of ['fix', 'open']) await c('POST', `/council/meetings/${ids.meeting5}/actions`, { action });
+  await c('POST', `/council/meetings/${ids.meeting5}/attendance`, { resident_id: ids.resident });
+  for (const k of ['resolution', 'resolutionPublished']) {
+    const v = (await c('POST', `/council/meetings/${ids.meeting5}/votes`, { question: k, method: 'open', yes: 1, no: 0, abstain: 0 })).id;
+    ids[k] = (await c('POST', `/council/meetings/${ids.meeting5}/resolutions`, { vote_id: v, text: `目录决议${k}` })).id;
+  }
+  await c('POST', `/council/resolutions/${ids.resolutionPublished}/publish`);
+  // council: recall (issue 5) — two committee members of the village, its voter list published
+  // (two voters with hukou here), a petition against the second waiting for its count.
+  const voters = []
+  for (const name of ['罢免甲', '罢免乙']) voters.push((await c('POST', '/residents', { household_id: ids.household, name, gender: 'male', birth_date: '1970-01-01', relation: '其他', hukou: 'local' })).id);
+  const day = new Date(Date.now() + 8 * 3600e3 + 30 * 86400e3).toISOString().slice(0, 10);
+  const el = (await c('POST', '/council/elections', { place_code: VILLAGE, kind: 'committee', title: '目录换届', seats: 1, election_day: day })).id;
+  await c('POST', `/council/elections/${el}/electors`, { from_registry: true });
+  await c('POST', `/council/elections/${el}/actions`, { action: 'publish' });
+  ids.committee = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: voters[0], kind: 'committee' })).id;
+  const second = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: voters[1], kind: 'committee' })).id;
+  ids.recall = (await c('POST', '/council/recalls', { member_id: second, reason: '目录理由', basis: 'voters', signers: 1 })).id;
 });
 after(async () => { await srv.stop(); });
 
@@ -96,7 +118,11 @@ function fill(pattern, key) {
     .replace('/board/procedures/{id}', `/board/procedures/${ids.proc}`)
     .replace('/board-settings/{code}', `/board-settings/${VILLAGE}`)
     .replace('/board-rules/{code}', `/board-rules/${VILLAGE}`)
-    .replace(/^\/api\/v1\/council\/.*/, councilPath);
+    .replace(/^\/api\/v1\/council\/.*/, councilPath)
+    // council: resolutions to work (issue 5)
+    .replace('/council/resolutions/{id}/result', `/council/resolutions/${ids.resolutionPublished}/result`)
+    .replace('/council/resolutions/{id}', `/council/resolutions/${ids.resolution}`)
+    .replace('/council/recalls/{id}', `/council/recalls/${ids.recall}`);
 }
 
 // Kinds of field and their bad values: [value, allowed statuses].
@@ -312,6 +338,13 @@ const catalogue = {
     who: 'voter', body: () => ({ resident_id: cn.pick('evote'), choices: [cn.cands[0]] }), fields: { resident_id: 'voter', choices: 'choices' }, required: ['resident_id', 'choices'],
     values: { resident_id: () => [[cn.home[2], [409]], [cn.child, [403, 404, 422]], [cn.others[0], [403, 404]]], choices: () => [[[cn.cands[0], cn.cands[1]], [422]], [[cn.cands[0], cn.cands[0]], [422]], [[999999], [422]]] }, ok: 201, // voted; a minor; another household; two for one seat; twice the same; not a candidate
   },
+  // council: resolutions to work (issue 5)
+  'POST /api/v1/council/resolutions/{id}/cases': { body: () => ({ title: uniq('落实事项'), content: '按议事决议办理', type: 'problem', channel: 'hall', place_code: VILLAGE }), fields: { title: 'text', content: 'text', type: 'word', channel: 'word', place_code: 'code', case_id: 'id' }, required: [], ok: 201 },
+  'POST /api/v1/council/resolutions/{id}/publish': { nobody: true, ok: 201 },
+  'POST /api/v1/council/resolutions/{id}/result': { body: () => ({ text: '已按决议落实' }), fields: { text: 'text' }, required: ['text'], also: [409], ok: 201 },
+  // council: recall (issue 5) — approve is not listed: 0 approvals is a valid count
+  'POST /api/v1/council/recalls': { body: () => ({ member_id: ids.committee, reason: uniq('罢免理由'), basis: 'voters', signers: 1 }), fields: { member_id: 'id', reason: 'text', basis: 'word', signers: 'int' }, required: ['member_id', 'reason', 'basis', 'signers'], also: [409], ok: 201 },
+  'POST /api/v1/council/recalls/{id}/count': { body: () => ({ cast: 1, approve: 1 }), fields: { cast: 'int' }, required: ['cast', 'approve'], also: [409], ok: 200 },
 };
 
 // ---- council (议事协商) setup: the records the council entries above act on, all in 高峰村 ----

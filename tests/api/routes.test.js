@@ -85,7 +85,10 @@ function fill(pattern) {
     .replace('/council/votes/{id}', '/council/votes/1')
     .replace('/council/elections/{id}', `/council/elections/${ids.election}`)
     .replace('/council/selections/{id}', `/council/selections/${ids.selection}`)
-    .replace('/applications/{app}', `/applications/${ids.application}`);
+    .replace('/applications/{app}', `/applications/${ids.application}`)
+    // council: resolutions to work (issue 5) — no resolution exists here: the handlers answer 404
+    .replace('/council/resolutions/{id}', '/council/resolutions/1')
+    .replace('/council/recalls/{id}', '/council/recalls/1');
 }
 
 function isErrorShape(r) {

@@ -104,6 +104,29 @@ before(async () => {
   tok.national = national;
   // The supervision committee publishes and corrects its own reports only (docs/modules/board.md).
   rec.in.supervision = (await c(tok.supervisor, 'POST', '/board/entries', { place_code: IN, category: 'supervision', title: '境内监督公开', body: '境内监督' })).id;
+  // council: resolutions to work (issue 5) — a passed resolution of a 居民议事堂 on each side.
+  for (const [side, token] of [['in', cadreIn], ['out', cadreOut]]) {
+    const r = rec[side];
+    const m = (await c(token, 'POST', '/council/meetings', { place_code: r.village, type: 'hall', title: side === 'out' ? SECRET.title : '境内会议', venue: '议事堂', starts_at: '2026-12-01T09:00:00+08:00' })).id;
+    await c(token, 'POST', `/council/meetings/${m}/items`, { title: '矩阵议题' });
+    for (const action of ['fix', 'open']) await c(token, 'POST', `/council/meetings/${m}/actions`, { action });
+    await c(token, 'POST', `/council/meetings/${m}/attendance`, { resident_id: r.resident });
+    const v = (await c(token, 'POST', `/council/meetings/${m}/votes`, { question: '矩阵表决', method: 'open', yes: 1, no: 0, abstain: 0 })).id;
+    r.resolution = (await c(token, 'POST', `/council/meetings/${m}/resolutions`, { vote_id: v, text: side === 'out' ? SECRET.content : '境内决议' })).id;
+  }
+  // council: recall (issue 5) — a committee member of a village on each side (the outside one in a
+  // village of 421003: a community has no recall), its voter list published, a petition waiting.
+  for (const [side, village] of [['in', IN], ['out', '421003003201']]) {
+    const grid = (await c(national, 'POST', '/grids', { village_code: village, name: '罢免矩阵组' })).code;
+    const h = (await c(national, 'POST', '/households', { place_code: grid, address: side === 'out' ? SECRET.address : '罢免矩阵1号' })).id;
+    const p = (await c(national, 'POST', '/residents', { household_id: h, name: side === 'out' ? SECRET.resident : '境内委员', gender: 'male', birth_date: '1970-01-01', relation: '户主', hukou: 'local' })).id;
+    const day = new Date(Date.now() + (8 * 3600e3) + 30 * 86400e3).toISOString().slice(0, 10);
+    const el = (await c(national, 'POST', '/council/elections', { place_code: village, kind: 'committee', title: '矩阵换届', seats: 1, election_day: day })).id;
+    await c(national, 'POST', `/council/elections/${el}/electors`, { from_registry: true });
+    await c(national, 'POST', `/council/elections/${el}/actions`, { action: 'publish' });
+    rec[side].committee = (await c(national, 'POST', '/council/members', { place_code: village, resident_id: p, kind: 'committee' })).id;
+    rec[side].recall = (await c(national, 'POST', '/council/recalls', { member_id: rec[side].committee, reason: side === 'out' ? SECRET.content : '矩阵理由', basis: 'voters', signers: 1 })).id;
+  }
 });
 after(async () => { await srv.stop(); });
 
@@ -382,6 +405,17 @@ const entries = {
   'PUT /api/v1/council/selections/{id}/applications/{app}/score': { path: (s) => `/council/selections/${rec[s].council.selection}/applications/${rec[s].council.application}/score`, body: () => ({ score: 77 }) },
   'POST /api/v1/council/selections/{id}/close': { path: (s) => `/council/selections/${rec[s].council.selection}/close` },
   'POST /api/v1/council/elections/{id}/ballots': { path: (s) => `/council/elections/${rec[s].council.election}/ballots`, body: (s) => ({ resident_id: rec[s].resident, choices: [] }) },
+  // council: resolutions to work (issue 5)
+  'GET /api/v1/council/resolutions/{id}': { path: (s) => `/council/resolutions/${rec[s].resolution}` },
+  'POST /api/v1/council/resolutions/{id}/cases': { path: (s) => `/council/resolutions/${rec[s].resolution}/cases`, body: (s) => ({ case_id: rec[s].case.id }) },
+  'POST /api/v1/council/resolutions/{id}/publish': { path: (s) => `/council/resolutions/${rec[s].resolution}/publish` },
+  'POST /api/v1/council/resolutions/{id}/result': { path: (s) => `/council/resolutions/${rec[s].resolution}/result`, body: () => ({ text: '矩阵落实结果' }) },
+  'GET /api/v1/council/cases/{id}/resolutions': { path: (s) => `/council/cases/${rec[s].case.id}/resolutions` },
+  // council: recall (issue 5)
+  'GET /api/v1/council/recalls': { q: (s) => `under=${s === 'in' ? IN : '421003003201'}` },
+  'POST /api/v1/council/recalls': { body: (s) => ({ member_id: rec[s].committee, reason: '矩阵罢免', basis: 'voters', signers: 1 }) },
+  'GET /api/v1/council/recalls/{id}': { path: (s) => `/council/recalls/${rec[s].recall}` },
+  'POST /api/v1/council/recalls/{id}/count': { path: (s) => `/council/recalls/${rec[s].recall}/count`, body: () => ({ cast: 1, approve: 0 }) },
 };
 
 function request(r, e, side, token, role) {

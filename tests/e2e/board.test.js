@@ -168,6 +168,8 @@ test('phone: the public board without signing in', async () => {
     // The 四议两公开 entries of the console test are on the board.
     await page.locator('[data-test="m-board-cat-procedure"]').click()
     await page.locator('[data-test="m-board-entry"]', { hasText: `【实施结果公开】${PROC}` }).waitFor()
+    // The entry was on the unfiltered list too: wait for the filtered list to replace it.
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-test="m-entry-category"]')].every((x) => x.textContent.trim() === '四议两公开'), null, { timeout: 10000 }).catch(() => {})
     const cats = await page.locator('[data-test="m-entry-category"]').allTextContents()
     assert.ok(cats.length >= 2 && cats.every((c) => text(c) === '四议两公开'), cats.join(','))
     // The chain's status at the foot.

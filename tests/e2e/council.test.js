@@ -4,11 +4,15 @@
 //     checking representatives in, a show-of-hands vote, the resolution refused with the quorum's
 //     numbers (1 of 3 members) and accepted once two thirds are present, the minutes, 结束会议; the
 //     case's page shows the meeting;
+//   - console: a passed resolution becomes work — a case created from it in the dialog, the
+//     resolution and then its implementation result published to the board, the case's page
+//     showing the resolution, the phone board showing it without an account;
 //   - phone (390×844, touch): a resident opens the meeting's QR link, signs in on the page, checks
 //     in a member of their household, casts a secret ballot once (the second is not offered), and
 //     sees the result only after the clerk closes the vote;
 //   - console: an election — the voter list from the registry, two candidates nominated, and the
 //     list's publication refused 19 days before election day with the reason (Art. 14);
+//   - console: a recall on 代表名册 — the petition and the tellers' count, the member leaving the register;
 //   - console: a selection of projects — a reviewer scores two applications, closes it, the higher
 //     mean is chosen.
 // Needs GZ_DATA_DIR (the server's data directory: a resident account is linked to its household
@@ -141,6 +145,96 @@ test('console: a 村民代表会议 from agenda to resolution, refused without i
   await page.goto(`${BASE}/council/meetings`)
   await pickPlace(page, GAOFENG_CHAIN)
   await page.locator('[data-test="meeting-row-title"]', { hasText: title }).waitFor()
+  assert.deepEqual(problems, [])
+})
+
+test('console: a passed resolution becomes work — a case from it, the resolution and its result on the board', async () => {
+  const tag = unique()
+  const v = await village([[`居民甲${tag}`]])
+  const m = await call('POST', '/council/meetings', { place_code: GAOFENG, type: 'hall', title: `路灯议事${tag}`, venue: '高峰村议事堂', starts_at: '2026-12-22T19:30:00+08:00' })
+  await call('POST', `/council/meetings/${m.id}/items`, { title: '增设路灯' })
+  for (const action of ['fix', 'open']) await call('POST', `/council/meetings/${m.id}/actions`, { action })
+  await call('POST', `/council/meetings/${m.id}/attendance`, { resident_id: v.households[0].people[0].id })
+  const vote = await call('POST', `/council/meetings/${m.id}/votes`, { question: '增设两盏路灯', method: 'open', yes: 1, no: 0, abstain: 0 })
+  const res = await call('POST', `/council/meetings/${m.id}/resolutions`, { vote_id: vote.id, text: `村口增设两盏路灯${tag}` })
+
+  const { page, problems } = await openPage({ watchApi: true })
+  await signIn(page)
+  await page.goto(`${BASE}/council/meetings/${m.id}`)
+  const work = page.locator(`[data-test="resolution-work"][data-id="${res.id}"]`)
+  await work.waitFor()
+  // A case from the resolution: 居民议事堂 is its own intake channel, so no channel is asked.
+  await work.locator('[data-test="work-add"]').click()
+  const dlg = page.locator('.el-dialog', { has: page.locator('.el-dialog__title', { hasText: '添加落实事项' }) })
+  await dlg.locator('input[data-test="work-title"]').fill(`安装路灯${tag}`)
+  await dlg.locator('textarea[data-test="work-content"]').fill('村口两盏，月底前装好')
+  assert.equal(await dlg.locator('[data-test="work-channel"]').count(), 0)
+  await dlg.locator('[data-test="work-save"]').click()
+  await work.locator('[data-test="work-case-link"]', { hasText: `安装路灯${tag}` }).waitFor()
+  assert.equal(text(await work.locator('[data-test="work-case-status"]').textContent()), '待分流')
+  // 公开决议, then 公开实施结果.
+  await work.locator('[data-test="work-publish"]').click()
+  await page.locator('.el-message-box .el-button--primary', { hasText: '公开' }).click()
+  const entry = work.locator('[data-test="work-entry-link"]')
+  await entry.waitFor()
+  await work.locator('[data-test="work-result"]').click()
+  await page.locator('textarea[data-test="work-result-text"]').fill('两盏路灯已于月底装好。')
+  await page.locator('[data-test="work-result-save"]').click()
+  await work.locator('[data-test="work-result-link"]').waitFor()
+  const href = await entry.getAttribute('href')
+  assert.match(href, new RegExp(`^/m/board/${GAOFENG}\\?entry=\\d+$`))
+
+  // The case's page shows the resolution it implements, linking to the meeting.
+  await work.locator('[data-test="work-case-link"]').click()
+  await page.waitForURL(/\/cases\/\d+$/)
+  const back = page.locator('[data-test="case-implements"]')
+  await back.waitFor()
+  assert.match(text(await back.locator('[data-test="case-implements-text"]').textContent()), new RegExp(`村口增设两盏路灯${tag}`))
+  await back.locator('[data-test="case-implements-result"]').waitFor()
+  await back.locator('[data-test="case-implements-link"]').click()
+  await page.waitForURL(new RegExp(`/council/meetings/${m.id}$`))
+
+  // The residents' board, without an account, shows the resolution.
+  const phone = await openPage({ viewport: { width: 390, height: 844 }, noAuth: true })
+  await phone.page.goto(`${BASE}${href}`)
+  await phone.page.getByText(`村口增设两盏路灯${tag}`).first().waitFor()
+  await phone.context.close()
+  assert.deepEqual(problems, [])
+})
+
+test('console: a recall (Art. 16) petitioned and counted on 代表名册 — the member leaves the register', async () => {
+  const tag = unique()
+  const grid = (await call('POST', '/grids', { village_code: GAOFENG, name: `罢免${tag}组` })).code
+  const h = await call('POST', '/households', { place_code: grid, address: `罢免巷${tag}` })
+  const name = `委员${tag}`
+  const p = await call('POST', '/residents', { household_id: h.id, name, gender: 'male', birth_date: '1966-06-06', relation: '户主', hukou: 'local' })
+  const day = new Date(Date.now() + 8 * 3600e3 + 30 * 86400e3).toISOString().slice(0, 10)
+  const el = await call('POST', '/council/elections', { place_code: GAOFENG, kind: 'committee', title: `罢免前换届${tag}`, seats: 1, election_day: day })
+  await call('POST', `/council/elections/${el.id}/electors`, { from_registry: true })
+  await call('POST', `/council/elections/${el.id}/actions`, { action: 'publish' })
+  const registered = (await call('GET', `/council/elections/${el.id}`)).electors
+  assert.ok(registered >= 1)
+  await call('POST', '/council/members', { place_code: GAOFENG, resident_id: p.id, kind: 'committee' })
+
+  const { page, problems } = await openPage({ watchApi: true })
+  await signIn(page)
+  await page.goto(`${BASE}/council/members`)
+  await pickPlace(page, GAOFENG_CHAIN)
+  const panel = page.locator('[data-test="recalls"]')
+  await panel.waitFor()
+  await choose(page, panel.locator('[data-test="recall-member"]'), name)
+  await panel.locator('[data-test="recall-signers"] input').fill(String(registered))
+  await panel.locator('textarea[data-test="recall-reason"]').fill('长期不履职，群众意见大')
+  await panel.locator('[data-test="recall-add"]').click()
+  const row = panel.locator('.el-table__row', { hasText: name })
+  await row.waitFor()
+  await row.locator('[data-test="recall-cast"] input').fill(String(registered))
+  await row.locator('[data-test="recall-approve"] input').fill(String(registered))
+  await row.locator('[data-test="recall-count-save"]').click()
+  await row.locator('[data-test="recall-outcome"]', { hasText: '罢免通过' }).waitFor()
+  assert.match(text(await row.locator('[data-test="recall-rule"]').textContent()), /第十六条/)
+  // The member has left the register.
+  await page.locator('[data-test="members-table"] .el-table__row', { hasText: name }).waitFor({ state: 'detached' })
   assert.deepEqual(problems, [])
 })
 

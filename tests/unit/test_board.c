@@ -17,6 +17,7 @@
 #include "board/board.h"
 #include "cases/cases.h"
 #include "core/secret.h"
+#include "council/council.h"
 #include "places/places.h"
 #include "testkit.h"
 
@@ -354,7 +355,7 @@ static board_rule rule(struct fx *f, const char *meeting)
 
 static gz_err apply(const board_rule *r, int64_t yes, int64_t no, int64_t abst, int64_t present, int64_t due, bool *passed)
 {
-	board_votes v = {yes, no, abst, present, due};
+	board_votes v = {yes, no, abst, present, due, false};
 	gz_error e = {0};
 	return board_rule_apply(r, &v, passed, &e);
 }
@@ -395,6 +396,36 @@ static void vote_rules_at_their_boundaries(void **state)
 	assert_int_equal(apply(&vill, 0, 0, 0, 101, 100, &p), GZ_E_INVALID_VALUE);
 	assert_int_equal(apply(&vill, 0, 0, 0, 0, 0, &p), GZ_E_INVALID_VALUE);
 	assert_int_equal(apply(&vill, -1, 0, 0, 60, 100, &p), GZ_E_INVALID_VALUE);
+	/* The law's two rules are council's table, written once: the same fractions as council_rules
+	 * (Art. 26, Art. 22 with both alternatives), and no place sets them. */
+	const council_rule *cr = council_rule_of("village_reps");
+	assert_true(reps.law);
+	assert_int_equal(reps.quorum_num, cr->quorum[0].num);
+	assert_int_equal(reps.quorum_den, cr->quorum[0].den);
+	assert_int_equal(reps.quorum_strict, !cr->quorum[0].inclusive);
+	assert_int_equal(reps.pass_strict, !cr->decision.inclusive);
+	cr = council_rule_of("village_assembly");
+	assert_int_equal(vill.quorum_num * cr->quorum[0].den, cr->quorum[0].num * vill.quorum_den);
+	board_rule byhh;
+	assert_true(board_law_rule("villagers", true, &byhh));
+	assert_int_equal(byhh.quorum_num, cr->quorum[1].num);
+	assert_int_equal(byhh.quorum_den, cr->quorum[1].den);
+	assert_true(strstr(byhh.source, "按户计") != NULL);
+	/* Households: at least two thirds (以上 includes the number). */
+	assert_int_equal(apply(&byhh, 34, 0, 0, 66, 99, &p), GZ_OK); /* exactly two thirds */
+	assert_true(p);
+	assert_int_equal(apply(&byhh, 0, 0, 0, 65, 99, &p), GZ_E_QUORUM_NOT_MET); /* one below */
+	assert_int_equal(apply(&byhh, 0, 0, 0, 66, 100, &p), GZ_E_QUORUM_NOT_MET); /* below two thirds of 100 */
+	assert_int_equal(apply(&byhh, 33, 33, 0, 66, 99, &p), GZ_OK);
+	assert_false(p); /* exactly half of those present */
+	assert_false(board_law_rule("party", false, &byhh));
+	board_rule lawful = reps;
+	strcpy(lawful.source, "某县村民代表会议规则");
+	lawful.quorum_num = 1;
+	lawful.quorum_den = 2;
+	gz_error le = {0};
+	assert_int_equal(TX(board_rule_set(f->s, &f->official, "422802107", &lawful, T0, &le)), GZ_E_INVALID_VALUE);
+	assert_string_equal(le.field, "meeting");
 	/* A place's own rule overrides the default for its subtree only. */
 	board_rule mine = party;
 	mine.quorum_num = 4;
@@ -421,7 +452,7 @@ static board_step_in step_in(int step, const char *held_on)
 	board_step_in in = {.step = step, .held_on = held_on, .document = "会议记录"};
 	if (step >= BOARD_STEP_CONSULT && step <= BOARD_STEP_RESOLVE) {
 		in.has_votes = true;
-		in.votes = (board_votes){30, 0, 0, 30, 35};
+		in.votes = (board_votes){30, 0, 0, 30, 35, false};
 	}
 	if (step == BOARD_STEP_RESOLVE)
 		in.meeting = "representatives";
@@ -529,10 +560,10 @@ static void step_guards(void **state)
 	assert_int_equal(TX(board_procedure_step(f->s, &f->cadre, id, &in, now, &entry, &e)), GZ_OK);
 	/* The party members' meeting without quorum is not recorded (422). */
 	in = step_in(BOARD_STEP_REVIEW, dates[3]);
-	in.votes = (board_votes){20, 0, 0, 23, 35};
+	in.votes = (board_votes){20, 0, 0, 23, 35, false};
 	assert_int_equal(TX(board_procedure_step(f->s, &f->cadre, id, &in, now, &entry, &e)), GZ_E_QUORUM_NOT_MET);
 	assert_int_equal(proc(f, id).next, BOARD_STEP_REVIEW);
-	in.votes = (board_votes){24, 0, 0, 24, 35};
+	in.votes = (board_votes){24, 0, 0, 24, 35, false};
 	assert_int_equal(TX(board_procedure_step(f->s, &f->cadre, id, &in, now, &entry, &e)), GZ_OK);
 	in = step_in(BOARD_STEP_RESOLVE, dates[4]);
 	in.meeting = NULL;
@@ -541,7 +572,7 @@ static void step_guards(void **state)
 	assert_int_equal(TX(board_procedure_step(f->s, &f->cadre, id, &in, now, &entry, &e)), GZ_E_INVALID_VALUE);
 	/* The resolution fails its vote: recorded, and the procedure ends there. */
 	in = step_in(BOARD_STEP_RESOLVE, dates[4]);
-	in.votes = (board_votes){12, 12, 0, 24, 30};
+	in.votes = (board_votes){12, 12, 0, 24, 30, false};
 	assert_int_equal(TX(board_procedure_step(f->s, &f->cadre, id, &in, now, &entry, &e)), GZ_OK);
 	struct proc_state x = proc(f, id);
 	assert_string_equal(x.status, "rejected");
@@ -725,6 +756,55 @@ static void answers_follow_the_case(void **state)
 	case_free(&other);
 }
 
+/* An entry that names a council resolution: only category resolution may; the hash covers the
+ * field (an edit of it, or one that adds it to an entry without it, is seen); a correction
+ * keeps naming the resolution. */
+static void entries_name_a_resolution(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	pub_ok(f, GAOFENG, "village", "村务", T0);
+	board_new bad = {.place_code = GAOFENG, .category = "village", .title = "t", .body = "b", .resolution_id = 7};
+	assert_int_equal(TX(board_publish(f->s, &f->cadre, &bad, T0, NULL, NULL, NULL, &e)), GZ_E_INVALID_VALUE);
+	assert_string_equal(e.field, "resolution_id");
+	board_new in = {.place_code = GAOFENG, .category = "resolution", .title = "【决议公开】修路", .body = "决议", .resolution_id = 7};
+	int64_t id = 0;
+	char hash[BOARD_HASH_HEX + 1];
+	assert_int_equal(TX(board_publish(f->s, &f->cadre, &in, T0 + 10, &id, NULL, hash, &e)), GZ_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "SELECT resolution_id FROM board_entries WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 7);
+	sqlite3_finalize(st);
+	board_verify_stats vs;
+	assert_int_equal(verify_all(f, &vs).n, 0);
+	static const char *const edits[] = {
+		"UPDATE board_entries SET resolution_id = 8 WHERE category = 'resolution'",
+		"UPDATE board_entries SET resolution_id = NULL WHERE category = 'resolution'",
+		"UPDATE board_entries SET resolution_id = 7 WHERE category = 'village'",
+	};
+	for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
+		exec(f, "SAVEPOINT t");
+		exec(f, edits[i]);
+		struct problems x = verify_all(f, &vs);
+		assert_int_equal(x.changed, 1);
+		exec(f, "ROLLBACK TO t");
+		exec(f, "RELEASE t");
+	}
+	/* A correction, published by hand (no resolution_id given), keeps naming the resolution. */
+	board_new cor = {.place_code = GAOFENG, .category = "resolution", .title = "【决议公开】修路（更正）", .body = "更正",
+			 .corrects = id, .reason = "错字"};
+	int64_t cid = 0;
+	assert_int_equal(TX(board_publish(f->s, &f->cadre, &cor, T0 + 20, &cid, NULL, NULL, &e)), GZ_OK);
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "SELECT resolution_id FROM board_entries WHERE id = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, cid);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 7);
+	sqlite3_finalize(st);
+	assert_int_equal(verify_all(f, &vs).n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -737,6 +817,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(step_guards, setup, teardown),
 		cmocka_unit_test_setup_teardown(schedule_follows_art30, setup, teardown),
 		cmocka_unit_test_setup_teardown(answers_follow_the_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(entries_name_a_resolution, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -789,10 +790,129 @@ static void a_selection_chooses_by_mean_and_refuses_a_tie(void **state)
 	assert_int_equal(TX(council_score(f->s, &off, x.id, a[3].id, 99, gz_now(), &e)), GZ_E_CONFLICT); /* closed */
 }
 
+/* Resolutions become work: a passed resolution gets cases (created through the cases module or
+ * linked), at most COUNCIL_WORK_CASES_MAX; a failed one none; the board entries in order, once
+ * each, naming the resolution; a refused write leaves no case behind. */
+static int64_t rows(struct fx *f, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int count_work(void *ctx, const council_work_case *w)
+{
+	(*(int *)ctx)++;
+	assert_true(w->visible);
+	return 0;
+}
+
+static void resolutions_become_work(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	int64_t h = household(f, "1号");
+	int64_t a = person(f, h, "甲", "1970-01-01"), b = person(f, h, "乙", "1971-01-01");
+	int64_t id = meeting(f, &f->cadre, VILLAGE, "hall");
+	assert_int_equal(act(f, &f->cadre, id, "fix", &e), GZ_OK);
+	assert_int_equal(act(f, &f->cadre, id, "open", &e), GZ_OK);
+	assert_int_equal(checkin(f, &f->cadre, id, a, NULL, &e), GZ_OK);
+	assert_int_equal(checkin(f, &f->cadre, id, b, NULL, &e), GZ_OK);
+	council_vote yes, half;
+	assert_int_equal(TX(council_vote_create(f->s, &f->cadre, id, 0, "修路", "open", 2, 0, 0, gz_now(), &yes, &e)), GZ_OK);
+	assert_int_equal(TX(council_vote_create(f->s, &f->cadre, id, 0, "拆墙", "open", 1, 1, 0, gz_now(), &half, &e)), GZ_OK);
+	council_resolution passed, failed;
+	assert_int_equal(TX(council_resolution_add(f->s, &f->cadre, id, yes.id, "修路", gz_now(), &passed, &e)), GZ_OK);
+	assert_int_equal(TX(council_resolution_add(f->s, &f->cadre, id, half.id, "拆墙", gz_now(), &failed, &e)), GZ_OK);
+	assert_false(failed.passed); /* exactly half of those present */
+	council_work_in in = {.title = "修村道", .content = "按决议修"};
+	council_work_case w;
+	assert_int_equal(TX(council_work_add(f->s, &f->cadre, failed.id, &in, gz_now(), &w, &e)), GZ_E_CONFLICT);
+	/* Roles: the supervision committee opens no cases. */
+	assert_int_equal(TX(council_work_add(f->s, &f->supervisor, passed.id, &in, gz_now(), &w, &e)), GZ_E_FORBIDDEN);
+	assert_int_equal(TX(council_work_add(f->s, &f->outsider, passed.id, &in, gz_now(), &w, &e)), GZ_E_NOT_FOUND);
+	/* A case that cases_create refuses (no content): nothing linked. */
+	council_work_in empty = {.title = "修村道"};
+	assert_int_equal(TX(council_work_add(f->s, &f->cadre, passed.id, &empty, gz_now(), &w, &e)), GZ_E_INVALID_VALUE);
+	assert_string_equal(e.field, "content");
+	for (int i = 0; i < COUNCIL_WORK_CASES_MAX; i++) {
+		assert_int_equal(TX(council_work_add(f->s, &f->cadre, passed.id, &in, gz_now(), &w, &e)), GZ_OK);
+		assert_true(w.created);
+		assert_string_equal(w.status, "submitted");
+	}
+	int64_t cases_before = rows(f, "SELECT count(*) FROM cases");
+	assert_int_equal(TX(council_work_add(f->s, &f->cadre, passed.id, &in, gz_now(), &w, &e)), GZ_E_CONFLICT);
+	assert_int_equal(rows(f, "SELECT count(*) FROM cases"), cases_before); /* the 31st: no case */
+	int n = 0;
+	assert_int_equal(council_work_cases(f->s, &f->cadre, passed.id, count_work, &n, &e), GZ_OK);
+	assert_int_equal(n, COUNCIL_WORK_CASES_MAX);
+	/* The board: the result only after the resolution, each once. */
+	council_entry_link l, r2;
+	assert_int_equal(TX(council_work_result(f->s, &f->cadre, passed.id, "修好了", gz_now(), &l, &e)), GZ_E_CONFLICT);
+	assert_int_equal(TX(council_work_publish(f->s, &f->supervisor, passed.id, gz_now(), &l, &e)), GZ_E_FORBIDDEN);
+	assert_int_equal(TX(council_work_publish(f->s, &f->cadre, passed.id, gz_now(), &l, &e)), GZ_OK);
+	assert_true(l.entry_id > 0);
+	assert_int_equal(TX(council_work_publish(f->s, &f->cadre, passed.id, gz_now(), &r2, &e)), GZ_E_CONFLICT);
+	assert_int_equal(TX(council_work_result(f->s, &f->cadre, passed.id, "修好了", gz_now(), &r2, &e)), GZ_OK);
+	assert_int_equal(r2.seq, l.seq + 1);
+	assert_int_equal(TX(council_work_result(f->s, &f->cadre, passed.id, "again", gz_now(), &r2, &e)), GZ_E_CONFLICT);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM board_entries WHERE resolution_id = %lld AND category = 'resolution'",
+		 (long long)passed.id);
+	assert_int_equal(rows(f, sql), 2);
+	council_entry_link p1, p2;
+	int64_t nc = 0;
+	assert_int_equal(council_work_links(f->s, passed.id, &p1, &p2, &nc, &e), GZ_OK);
+	assert_int_equal(p1.entry_id, l.entry_id);
+	assert_int_equal(p2.entry_id, r2.entry_id);
+	assert_int_equal(nc, COUNCIL_WORK_CASES_MAX);
+}
+
+/* Art. 16 at its boundaries: the petition (以上: the fraction itself suffices) and the count
+ * (过半数: exactly half does not). */
+static void recall_rules_at_their_boundaries(void **state)
+{
+	(void)state;
+	assert_false(council_recall_petition_ok("voters", 19, 100));
+	assert_true(council_recall_petition_ok("voters", 20, 100)); /* exactly one fifth */
+	assert_false(council_recall_petition_ok("voters", 1, 6));
+	assert_true(council_recall_petition_ok("voters", 2, 6));
+	assert_false(council_recall_petition_ok("representatives", 9, 30));
+	assert_true(council_recall_petition_ok("representatives", 10, 30)); /* exactly one third */
+	assert_false(council_recall_petition_ok("representatives", 10, 31));
+	assert_true(council_recall_petition_ok("representatives", 11, 31));
+	assert_false(council_recall_petition_ok("representatives", 4, 3)); /* more than there are */
+	assert_false(council_recall_petition_ok("voters", 0, 0));
+	assert_false(council_recall_petition_ok("everyone", 50, 100));
+	bool valid, passed;
+	council_recall_decide(100, 50, 50, &valid, &passed); /* exactly half voted */
+	assert_false(valid);
+	assert_false(passed);
+	council_recall_decide(100, 51, 25, &valid, &passed);
+	assert_true(valid);
+	assert_false(passed);
+	council_recall_decide(100, 51, 26, &valid, &passed); /* one more than half of 51 */
+	assert_true(valid);
+	assert_true(passed);
+	council_recall_decide(100, 60, 30, &valid, &passed); /* exactly half of those voting */
+	assert_false(passed);
+	council_recall_decide(100, 60, 31, &valid, &passed);
+	assert_true(passed);
+	council_recall_decide(0, 0, 0, &valid, &passed);
+	assert_false(valid);
+	assert_true(council_recall_rule.by_voters.inclusive && council_recall_rule.by_reps.inclusive);
+	assert_false(council_recall_rule.turnout.inclusive || council_recall_rule.approval.inclusive);
+}
+
 int main(void)
 {
 	gz_log_set_level(GZ_LOG_WARN);
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(recall_rules_at_their_boundaries),
+		cmocka_unit_test_setup_teardown(resolutions_become_work, setup, teardown),
 		cmocka_unit_test(more_than_half_is_strict),
 		cmocka_unit_test(two_thirds_and_above_is_inclusive),
 		cmocka_unit_test(every_rule_cites_its_article),
