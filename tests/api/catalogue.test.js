@@ -87,17 +87,6 @@ before(async () => {
     ids[k] = (await c('POST', `/council/meetings/${ids.meeting5}/resolutions`, { vote_id: v, text: `目录决议${k}` })).id;
   }
   await c('POST', `/council/resolutions/${ids.resolutionPublished}/publish`);
-  // council: recall (issue 5) — two committee members of the village, its voter list published
-  // (two voters with hukou here), a petition against the second waiting for its count.
-  const voters = []
-  for (const name of ['罢免甲', '罢免乙']) voters.push((await c('POST', '/residents', { household_id: ids.household, name, gender: 'male', birth_date: '1970-01-01', relation: '其他', hukou: 'local' })).id);
-  const day = new Date(Date.now() + 8 * 3600e3 + 30 * 86400e3).toISOString().slice(0, 10);
-  const el = (await c('POST', '/council/elections', { place_code: VILLAGE, kind: 'committee', title: '目录换届', seats: 1, election_day: day })).id;
-  await c('POST', `/council/elections/${el}/electors`, { from_registry: true });
-  await c('POST', `/council/elections/${el}/actions`, { action: 'publish' });
-  ids.committee = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: voters[0], kind: 'committee' })).id;
-  const second = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: voters[1], kind: 'committee' })).id;
-  ids.recall = (await c('POST', '/council/recalls', { member_id: second, reason: '目录理由', basis: 'voters', signers: 1 })).id;
 });
 after(async () => { await srv.stop(); });
 
@@ -343,7 +332,7 @@ const catalogue = {
   'POST /api/v1/council/resolutions/{id}/publish': { nobody: true, ok: 201 },
   'POST /api/v1/council/resolutions/{id}/result': { body: () => ({ text: '已按决议落实' }), fields: { text: 'text' }, required: ['text'], also: [409], ok: 201 },
   // council: recall (issue 5) — approve is not listed: 0 approvals is a valid count
-  'POST /api/v1/council/recalls': { body: () => ({ member_id: ids.committee, reason: uniq('罢免理由'), basis: 'voters', signers: 1 }), fields: { member_id: 'id', reason: 'text', basis: 'word', signers: 'int' }, required: ['member_id', 'reason', 'basis', 'signers'], also: [409], ok: 201 },
+  'POST /api/v1/council/recalls': { body: () => ({ member_id: ids.committee, reason: uniq('罢免理由'), basis: 'voters', signers: ids.recallSigners }), fields: { member_id: 'id', reason: 'text', basis: 'word', signers: 'int' }, required: ['member_id', 'reason', 'basis', 'signers'], also: [409], ok: 201 },
   'POST /api/v1/council/recalls/{id}/count': { body: () => ({ cast: 1, approve: 1 }), fields: { cast: 'int' }, required: ['cast', 'approve'], also: [409], ok: 200 },
 };
 
@@ -494,6 +483,32 @@ before(async () => {
     elector: [o[3], o[4], o[5], o[6], o[7]], candidate: [o[0], o[1]], vote: votes,
   };
   cn.ready = true; // the server was restarted twice above: another setup hook must wait for this
+});
+
+// council: recall (issue 5) — two committee members of the village, its voter list published
+// last (after the council setup, which registers more residents and restarts the server), and a
+// petition against the second signed by every registered voter, waiting for its count. A petition
+// needs 1/5 of the voters of the latest published list: `recallSigners` is that list's size.
+before(async () => {
+  for (let i = 0; !cn.ready; i++) {
+    assert.ok(i < 2400, 'recall setup: the council setup did not finish');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const c = async (m, p, b) => {
+    const r = await api(srv.base, m, '/api/v1' + p, { token: tok.cadre, body: b });
+    assert.ok(r.status < 300, `recall setup: ${m} ${p}: ${r.text}`);
+    return r.body;
+  };
+  const voters = [];
+  for (const name of ['罢免甲', '罢免乙']) voters.push((await c('POST', '/residents', { household_id: ids.household, name, gender: 'male', birth_date: '1970-01-01', relation: '其他', hukou: 'local' })).id);
+  const day = new Date(Date.now() + 8 * 3600e3 + 30 * 86400e3).toISOString().slice(0, 10);
+  const el = (await c('POST', '/council/elections', { place_code: VILLAGE, kind: 'committee', title: '目录换届', seats: 1, election_day: day })).id;
+  await c('POST', `/council/elections/${el}/electors`, { from_registry: true });
+  ids.recallSigners = (await c('POST', `/council/elections/${el}/actions`, { action: 'publish' })).electors;
+  assert.ok(ids.recallSigners >= 2, `recall setup: ${ids.recallSigners} registered voters`);
+  ids.committee = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: voters[0], kind: 'committee' })).id;
+  const second = (await c('POST', '/council/members', { place_code: VILLAGE, resident_id: voters[1], kind: 'committee' })).id;
+  ids.recall = (await c('POST', '/council/recalls', { member_id: second, reason: '目录理由', basis: 'voters', signers: ids.recallSigners })).id;
 });
 // ---- end of the council setup ----
 
