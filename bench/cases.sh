@@ -72,7 +72,7 @@ q2=$(wrk_lat "$U/cases?under=422802&q=%E4%BD%8E%E4%BF%9D&limit=20")        # 低
 q4=$(wrk_lat "$U/cases?under=422802107&q=%E5%9E%83%E5%9C%BE%E6%B8%85%E8%BF%90&limit=20") # 垃圾清运, one township
 ref_r=${ref% *}
 section "residents' problems (cases), county 422802 (reference: the bare point read)"
-row "create, 8 clients: $created cases in ${create_s} s" "${create_rate}/s" "-" "-" ">= 10,000/s; errors: $errors; p99 $create_p99"
+row "create, 8 clients: $created cases in $(secs "$create_s")" "${create_rate}/s" "-" "-" ">= 10,000/s; errors: $errors; p99 $create_p99"
 verdict=$( ((present >= before + created)) && echo "none lost" || echo "LOST $((before + created - present))" )
 row "kill -9 after the load: cases present / acknowledged" "$present" "$((before + created))" "-" "$verdict; quick_check $integrity"
 for it in "scoped list, county, open + channel, 20 rows:$list" "scoped list, one village, open, 20 rows:$village"; do

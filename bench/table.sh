@@ -9,6 +9,8 @@ row() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${3:--}" "${4:--}" "${5:-}" >> 
 # section TITLE: a heading row inside the table
 section() { printf '%s\t\t\t\t\n' "== $1" >> "$GZ_BENCH_TABLE"; }
 ratio() { echo "scale=2; $1 / $2" | bc | sed "s/^\./0./"; }
+# secs X: seconds with two decimals ("0.47 s")
+secs() { printf '%.2f s' "$1"; }
 
 print_table() {
 	echo
