@@ -962,19 +962,6 @@ static gz_err figures_xlsx(http_req *r, const case_figures *f, const char *under
 
 /* --- the QR poster ------------------------------------------------------------------------ */
 
-/* Where the phone page lives: GONGZHI_PUBLIC_URL when the server sits behind a proxy, else
- * the Host the console was reached at. */
-static const char *public_base(http_req *r)
-{
-	const char *env = getenv("GONGZHI_PUBLIC_URL");
-	if (env && *env)
-		return env;
-	const char *host = http_request_header(r, "Host");
-	if (!host || !*host || strlen(host) > 200 || strpbrk(host, "\"<>\\ /"))
-		host = "127.0.0.1:8080";
-	return arena_printf(r->a, "http://%s", host);
-}
-
 static gz_err poster_get(http_req *r)
 {
 	const char *code, *format, *point;
@@ -993,7 +980,7 @@ static gz_err poster_get(http_req *r)
 		return http_fail(r, GZ_E_NOT_FOUND, "place", "place \"%s\" not found", code);
 	if (path[n - 1].level < PL_VILLAGE)
 		return http_fail(r, GZ_E_INVALID_VALUE, "place", "a poster is for a village, community, grid or building");
-	const char *url = arena_printf(r->a, "%s/m/report/%s", public_base(r), code);
+	const char *url = arena_printf(r->a, "%s/m/report/%s", http_public_base(r), code);
 	bool png = format && !strcmp(format, "png");
 	size_t len;
 	void *bytes;
