@@ -767,6 +767,7 @@ static gz_err vote_close(http_req *r)
 	council_vote v;
 	if ((rc = council_vote_close(r->store, r->user, id, gz_now(), &v, &r->err)))
 		return rc;
+	r->checkpoint_after = true; /* no page of the ballots left in the WAL beside the voters */
 	council_meeting m;
 	if ((rc = council_meeting_get(r->store, r->user, v.meeting_id, &m, &r->err)))
 		return rc;
@@ -1370,6 +1371,8 @@ static gz_err election_act(http_req *r)
 	council_election x;
 	if ((rc = council_election_act(r->store, r->user, id, action, gz_now(), &x, &r->err)))
 		return rc;
+	/* A round closed: no page of its ballots left in the WAL beside its voters. */
+	r->checkpoint_after = !strcmp(action, "count") || !strcmp(action, "cancel");
 	http_audit(r, "election", id, x.place_code);
 	r->audit_detail = json_pack("{ss ss si}", "action", action, "status", x.status, "round", x.round);
 	return election_reply(r, &x, 200);

@@ -6,6 +6,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login } from '../lib/server.js';
+import { statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+// council: no trace in the write-ahead log (issue 5) — the -wal file's size (0 when it was
+// truncated; absent counts as empty), and the columns of a secret ballot's two tables.
+const walSize = () => { try { return statSync(join(srv.dataDir, 'gongzhi.db-wal')).size; } catch { return 0; } };
+const columns = (table) => execFileSync('sqlite3', ['-readonly', join(srv.dataDir, 'gongzhi.db'), `SELECT name FROM pragma_table_info('${table}') ORDER BY cid`], { encoding: 'utf8' }).trim().split('\n');
 
 const XINMIN = '421003003006';
 const WENMIAO = '421003001003';
@@ -246,7 +254,13 @@ test('64 concurrent clients casting for the same voters produce exactly one ball
   const statuses = res.map((r) => r.status);
   assert.equal(statuses.filter((s) => s === 201).length, 8, statuses.join(','));
   assert.equal(statuses.filter((s) => s === 409).length, 56, statuses.join(','));
+  assert.ok(walSize() > 0, 'the ballots are in the WAL before the close');
   const closed = (await call('xinmin', 'POST', `/council/votes/${v.id}/close`)).body;
+  // Closed: the WAL is emptied, so no page pairs a voter row with the ballot of the same commit;
+  // and the tables themselves still share nothing but the vote.
+  assert.equal(walSize(), 0);
+  assert.deepEqual(columns('council_voted'), ['vote_id', 'resident_id']);
+  assert.deepEqual(columns('council_ballots'), ['vote_id', 'ballot_key', 'choice']);
   assert.equal(closed.result.cast, 8);
   assert.equal(closed.result.yes + closed.result.no + closed.result.abstain, 8);
   assert.ok(srv.alive());
@@ -381,7 +395,11 @@ test('an election: the voter list from the registry, 20 days, candidates, ballot
   // The household's view says who of it voted, never how.
   const after = (await call('zhangda', 'GET', `/council/elections/${id}`)).body;
   assert.equal(after.stations, undefined);
+  assert.ok(walSize() > 0, 'the round\'s writes are in the WAL before the count');
   const counted = await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'count' });
+  assert.equal(walSize(), 0); // the round closed: nothing of its ballots left beside its voters
+  assert.deepEqual(columns('council_election_voted'), ['election_id', 'round', 'resident_id']);
+  assert.deepEqual(columns('council_election_ballots'), ['election_id', 'round', 'ballot_key', 'choices']);
   assert.equal(counted.status, 200);
   assert.equal(counted.body.valid, false);
   assert.equal(counted.body.cast, 2);
