@@ -416,7 +416,8 @@ gz_err council_electors_from_registry(store *s, const gz_user *u, int64_t id, in
 gz_err council_elector_add(store *s, const gz_user *u, int64_t id, int64_t resident_id, const char *basis, const char *note,
 			   gz_error *e);
 /* publish (registering → published: Art. 14's 20 days), open (published → voting: on election day,
- * more candidates than seats), count (voting → counted), runoff (counted with seats unfilled →
+ * more candidates than seats), count (voting → counted: the online ballots and the stations' paper
+ * counts together; participation = online ballots + paper ballots returned), runoff (counted with seats unfilled →
  * voting round 2), cancel. */
 gz_err council_election_act(store *s, const gz_user *u, int64_t id, const char *action, int64_t now, council_election *out,
 			    gz_error *e);
@@ -430,6 +431,36 @@ gz_err council_candidates(store *s, int64_t id, int round, council_candidate_vis
 gz_err council_election_cast(store *s, const gz_user *u, int64_t id, int64_t resident_id, const int64_t *choices, int n,
 			     gz_error *e);
 bool council_election_has_voted(store *s, int64_t id, int round, int64_t resident_id);
+
+/* Paper ballots (纸质选票). The clerk checks a registered voter off the list when handing out a
+ * paper ballot: the same "who voted" record as the online ballot, so a voter who voted online
+ * cannot be checked off and one checked off cannot vote online (409). Only "voted" is recorded. */
+gz_err council_paper_voter(store *s, const gz_user *u, int64_t id, int64_t resident_id, gz_error *e);
+enum { COUNCIL_STATION_MAX = 40, COUNCIL_STATIONS_MAX = 50 };
+typedef struct {
+	int64_t candidate_id, votes;
+} council_paper_votes;
+typedef struct {
+	char station[COUNCIL_STATION_MAX * 4 + 1];
+	int round;
+	int64_t issued, returned, invalid;
+	int corrections;
+	char reason[200 * 4 + 1];
+	char entered_by[AUTH_NAME_MAX + 1];
+	int64_t entered_at;
+} council_station;
+/* The tellers' count of one polling station for the current round, while it is voting: ballots
+ * issued, returned, invalid, votes per candidate of the round. invalid <= returned <= issued; each
+ * candidate's votes <= the valid ballots (returned - invalid), their sum <= valid x the round's
+ * seats; the stations' issued together <= the paper voters checked off (so <= registered - online
+ * voters). Entered once per station and round: a second entry is a correction and needs reason
+ * (409 without); *corrected says which it was. */
+gz_err council_paper_count(store *s, const gz_user *u, int64_t id, const char *station, int64_t issued, int64_t returned,
+			   int64_t invalid, const council_paper_votes *votes, int n, const char *reason, int64_t now,
+			   bool *corrected, gz_error *e);
+typedef int (*council_station_visit)(void *ctx, const council_station *st);
+/* The stations' counts of a round. */
+gz_err council_stations(store *s, int64_t id, int round, council_station_visit fn, void *ctx, gz_error *e);
 typedef struct {
 	int64_t resident_id, household_id;
 	char name[50 * 4 + 1];

@@ -594,13 +594,30 @@ static gz_err count_round(store *s, council_election *x, int64_t now, gz_error *
 		}
 	}
 	sqlite3_reset(st);
+	/* The paper ballots: each station's votes, and the ballots returned as participation. */
+	st = store_stmt(s, "SELECT candidate_id, votes FROM council_election_station_votes WHERE election_id = ?1 AND round = ?2");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot count paper ballots");
+	sqlite3_bind_int64(st, 1, x->id);
+	sqlite3_bind_int(st, 2, x->round);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int i = 0; i < n; i++)
+			if (c[i].id == sqlite3_column_int64(st, 0))
+				c[i].votes += sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
 	int64_t voters = count_of(s, "SELECT count(*) FROM council_election_voted WHERE election_id = ?1 AND round = ?2", x->id,
 				  x->round);
-	if (voters != ballots) {
-		gz_log(GZ_LOG_ERROR, "election %lld round %d: %lld voters but %lld ballots", (long long)x->id, x->round,
-		       (long long)voters, (long long)ballots);
+	int64_t issued = count_of(s, "SELECT coalesce(sum(issued), 0) FROM council_election_stations WHERE election_id = ?1"
+				     " AND round = ?2", x->id, x->round);
+	int64_t returned = count_of(s, "SELECT coalesce(sum(returned), 0) FROM council_election_stations WHERE election_id = ?1"
+				       " AND round = ?2", x->id, x->round);
+	/* Every online ballot has its voter; the paper ballots issued are at most the voters checked off. */
+	if (voters < ballots || issued > voters - ballots) {
+		gz_log(GZ_LOG_ERROR, "election %lld round %d: %lld voters, %lld ballots, %lld paper issued", (long long)x->id,
+		       x->round, (long long)voters, (long long)ballots, (long long)issued);
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "election %lld: the ballots do not match the voters", (long long)x->id);
 	}
+	voters = ballots + returned; /* 参加投票: online ballots and paper ballots returned */
 	char rule[600];
 	bool valid = council_election_decide(x->round, round_seats(s, x), x->registered, voters, c, n, rule, sizeof rule);
 	gz_err rc;
@@ -619,6 +636,173 @@ static gz_err count_round(store *s, council_election *x, int64_t now, gz_error *
 	sqlite3_bind_text(st, 4, rule, -1, SQLITE_TRANSIENT);
 	(void)now;
 	return step_done(s, st, e, "closing the count");
+}
+
+/* --- paper ballots -------------------------------------------------------------------------- */
+
+static gz_err voting(store *s, const gz_user *u, int64_t id, council_election *x, gz_error *e)
+{
+	gz_err rc;
+	if ((rc = runner(u, e)) || (rc = council_election_get(s, u, id, x, e)))
+		return rc;
+	if (strcmp(x->status, "voting"))
+		return gz_fail(e, GZ_E_CONFLICT, NULL, "election %lld is not taking ballots (%s)", (long long)id, x->status);
+	return GZ_OK;
+}
+
+gz_err council_paper_voter(store *s, const gz_user *u, int64_t id, int64_t resident_id, gz_error *e)
+{
+	council_election x;
+	gz_err rc = voting(s, u, id, &x, e);
+	if (rc)
+		return rc;
+	if (!council_is_elector(s, id, resident_id))
+		return gz_fail(e, GZ_E_INVALID_VALUE, "resident_id", "resident %lld is not a registered voter of this election",
+			       (long long)resident_id);
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO council_election_voted(election_id, round, resident_id) VALUES (?1, ?2, ?3)");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, x.round);
+	sqlite3_bind_int64(st, 3, resident_id);
+	rc = step_done(s, st, e, "checking off a voter");
+	if (rc == GZ_E_CONFLICT)
+		return gz_fail(e, GZ_E_CONFLICT, "resident_id", "resident %lld has already voted", (long long)resident_id);
+	return rc;
+}
+
+gz_err council_paper_count(store *s, const gz_user *u, int64_t id, const char *station, int64_t issued, int64_t returned,
+			   int64_t invalid, const council_paper_votes *votes, int n, const char *reason, int64_t now,
+			   bool *corrected, gz_error *e)
+{
+	council_election x;
+	gz_err rc = voting(s, u, id, &x, e);
+	if (rc)
+		return rc;
+	if ((rc = gz_text_check("station", station, 1, COUNCIL_STATION_MAX, e)))
+		return rc;
+	if (reason && (rc = gz_text_check("reason", reason, 0, 200, e)))
+		return rc;
+	if (issued < 0 || issued > 1000000)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "issued", "issued must be 0 to 1000000");
+	if (returned < 0 || returned > issued)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "returned", "%lld ballots returned of %lld issued", (long long)returned,
+			       (long long)issued);
+	if (invalid < 0 || invalid > returned)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "invalid", "%lld invalid ballots of %lld returned", (long long)invalid,
+			       (long long)returned);
+	int seats = round_seats(s, &x);
+	int64_t valid = returned - invalid, total = 0;
+	council_candidate c[CANDIDATES_MAX];
+	int nc = load_candidates(s, id, x.round, c, CANDIDATES_MAX);
+	if (n < 0 || n > nc)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "votes", "the round has %d candidates", nc);
+	for (int i = 0; i < n; i++) {
+		bool ok = false;
+		for (int j = 0; j < nc; j++)
+			ok = ok || c[j].id == votes[i].candidate_id;
+		if (!ok)
+			return gz_fail(e, GZ_E_INVALID_VALUE, "votes", "%lld is not a candidate of this round",
+				       (long long)votes[i].candidate_id);
+		for (int j = 0; j < i; j++)
+			if (votes[j].candidate_id == votes[i].candidate_id)
+				return gz_fail(e, GZ_E_INVALID_VALUE, "votes", "candidate %lld is counted twice",
+					       (long long)votes[i].candidate_id);
+		if (votes[i].votes < 0 || votes[i].votes > valid)
+			return gz_fail(e, GZ_E_INVALID_VALUE, "votes", "candidate %lld has %lld votes of %lld valid ballots",
+				       (long long)votes[i].candidate_id, (long long)votes[i].votes, (long long)valid);
+		total += votes[i].votes;
+	}
+	if (total > valid * seats)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "votes", "%lld votes on %lld valid ballots of at most %d marks each",
+			       (long long)total, (long long)valid, seats);
+	sqlite3_stmt *st = store_stmt(s, "SELECT issued FROM council_election_stations WHERE election_id = ?1 AND round = ?2"
+					 " AND station = ?3");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read the stations");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, x.round);
+	sqlite3_bind_text(st, 3, station, -1, SQLITE_TRANSIENT);
+	int64_t before = -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		before = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	*corrected = before >= 0;
+	if (*corrected && (!reason || !*reason))
+		return gz_fail(e, GZ_E_CONFLICT, "reason", "station \"%s\" has its count: a correction needs a reason", station);
+	int64_t online = count_of(s, "SELECT count(*) FROM council_election_ballots WHERE election_id = ?1 AND round = ?2", id,
+				  x.round);
+	int64_t checked = count_of(s, "SELECT count(*) FROM council_election_voted WHERE election_id = ?1 AND round = ?2", id,
+				   x.round) - online;
+	int64_t others = count_of(s, "SELECT coalesce(sum(issued), 0) FROM council_election_stations WHERE election_id = ?1"
+				     " AND round = ?2", id, x.round) - (before > 0 ? before : 0);
+	if (others + issued > checked)
+		return gz_fail(e, GZ_E_INVALID_VALUE, "issued",
+			       "%lld paper ballots issued at the stations but %lld voters checked off (%lld registered, %lld voted online)",
+			       (long long)(others + issued), (long long)checked, (long long)x.registered, (long long)online);
+	if (!*corrected && count_of(s, "SELECT count(*) FROM council_election_stations WHERE election_id = ?1 AND round = ?2", id,
+				    x.round) >= COUNCIL_STATIONS_MAX)
+		return gz_fail(e, GZ_E_CONFLICT, "station", "election %lld has %d polling stations, the most it may", (long long)id,
+			       COUNCIL_STATIONS_MAX);
+	st = store_stmt(s, "INSERT INTO council_election_stations(election_id, round, station, issued, returned, invalid,"
+			   " entered_by, entered_at, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+			   " ON CONFLICT (election_id, round, station) DO UPDATE SET issued = excluded.issued,"
+			   " returned = excluded.returned, invalid = excluded.invalid, entered_by = excluded.entered_by,"
+			   " entered_at = excluded.entered_at, reason = excluded.reason, corrections = corrections + 1");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, x.round);
+	sqlite3_bind_text(st, 3, station, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, issued);
+	sqlite3_bind_int64(st, 5, returned);
+	sqlite3_bind_int64(st, 6, invalid);
+	sqlite3_bind_text(st, 7, u->username, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_text(st, 9, reason ? reason : "", -1, SQLITE_TRANSIENT);
+	if ((rc = step_done(s, st, e, "entering a station's count")))
+		return rc;
+	st = store_stmt(s, "DELETE FROM council_election_station_votes WHERE election_id = ?1 AND round = ?2 AND station = ?3");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, x.round);
+	sqlite3_bind_text(st, 3, station, -1, SQLITE_TRANSIENT);
+	if ((rc = step_done(s, st, e, "replacing a station's votes")))
+		return rc;
+	st = store_stmt(s, "INSERT INTO council_election_station_votes(election_id, round, station, candidate_id, votes)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5)");
+	for (int i = 0; i < n; i++) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, x.round);
+		sqlite3_bind_text(st, 3, station, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 4, votes[i].candidate_id);
+		sqlite3_bind_int64(st, 5, votes[i].votes);
+		if ((rc = step_done(s, st, e, "entering a station's votes")))
+			return rc;
+	}
+	return GZ_OK;
+}
+
+gz_err council_stations(store *s, int64_t id, int round, council_station_visit fn, void *ctx, gz_error *e)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT station, round, issued, returned, invalid, corrections, reason, entered_by,"
+					 " entered_at FROM council_election_stations WHERE election_id = ?1 AND round = ?2"
+					 " ORDER BY station");
+	if (!st)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read the stations");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, round);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		council_station v = {.round = sqlite3_column_int(st, 1),
+				     .issued = sqlite3_column_int64(st, 2),
+				     .returned = sqlite3_column_int64(st, 3),
+				     .invalid = sqlite3_column_int64(st, 4),
+				     .corrections = sqlite3_column_int(st, 5),
+				     .entered_at = sqlite3_column_int64(st, 8)};
+		col_copy(st, 0, v.station, sizeof v.station);
+		col_copy(st, 6, v.reason, sizeof v.reason);
+		col_copy(st, 7, v.entered_by, sizeof v.entered_by);
+		if (fn(ctx, &v))
+			break;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "reading the stations");
 }
 
 /* Round 2 (另行选举): the candidates are the non-winners with the most votes, one more than the

@@ -767,6 +767,7 @@ static gz_err vote_close(http_req *r)
 	council_vote v;
 	if ((rc = council_vote_close(r->store, r->user, id, gz_now(), &v, &r->err)))
 		return rc;
+	r->checkpoint_after = true; /* no page of the ballots left in the WAL beside the voters */
 	council_meeting m;
 	if ((rc = council_meeting_get(r->store, r->user, v.meeting_id, &m, &r->err)))
 		return rc;
@@ -1234,6 +1235,15 @@ static int add_elector(void *ctx, const council_elector *v)
 	return 0;
 }
 
+static int add_station(void *ctx, const council_station *v)
+{
+	json_array_append_new(ctx, json_pack("{ss si sI sI sI si ss ss sI}", "station", v->station, "round", v->round, "issued",
+					     (json_int_t)v->issued, "returned", (json_int_t)v->returned, "invalid",
+					     (json_int_t)v->invalid, "corrections", v->corrections, "reason", v->reason,
+					     "entered_by", v->entered_by, "entered_at", (json_int_t)v->entered_at));
+	return 0;
+}
+
 /* The election with its candidates of every round (votes once counted) and, for staff, the voter
  * list; for a resident, the voters of their household and whether each has voted this round. */
 static gz_err election_reply(http_req *r, const council_election *x, int status)
@@ -1249,6 +1259,12 @@ static gz_err election_reply(http_req *r, const council_election *x, int status)
 	if (!rc)
 		rc = council_electors(r->store, x->id, r->user->role == ROLE_RESIDENT ? r->user->household_id : 0, 2000, add_elector,
 				      &l, &r->err);
+	if (!rc && r->user->role != ROLE_RESIDENT) { /* the polling stations' paper counts */
+		json_t *st = json_array();
+		json_object_set_new(j, "stations", st);
+		for (int round = 1; !rc && round <= x->round; round++)
+			rc = council_stations(r->store, x->id, round, add_station, st, &r->err);
+	}
 	if (rc) {
 		json_decref(j);
 		return rc;
@@ -1355,6 +1371,8 @@ static gz_err election_act(http_req *r)
 	council_election x;
 	if ((rc = council_election_act(r->store, r->user, id, action, gz_now(), &x, &r->err)))
 		return rc;
+	/* A round closed: no page of its ballots left in the WAL beside its voters. */
+	r->checkpoint_after = !strcmp(action, "count") || !strcmp(action, "cancel");
 	http_audit(r, "election", id, x.place_code);
 	r->audit_detail = json_pack("{ss ss si}", "action", action, "status", x.status, "round", x.round);
 	return election_reply(r, &x, 200);
@@ -1392,6 +1410,76 @@ static gz_err election_ballot_post(http_req *r)
 	r->status = 201;
 	r->reply = json_pack("{sI sb}", "election_id", (json_int_t)id, "cast", 1);
 	return GZ_OK;
+}
+
+/* --- paper ballots (issue 5) ------------------------------------------------------------------ */
+
+static const http_field paper_voter_fields[] = {
+	{"resident_id", JSON_INTEGER, true, 0},
+	{NULL},
+};
+
+static gz_err paper_voter_post(http_req *r)
+{
+	int64_t id, rid;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, paper_voter_fields)) ||
+	    (rc = id_field(r, "resident_id", "resident", &rid)))
+		return rc;
+	if ((rc = council_paper_voter(r->store, r->user, id, rid, &r->err)))
+		return rc;
+	council_election x;
+	if ((rc = council_election_get(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	/* Audited as "voted" only: no station, no ballot. */
+	http_audit(r, "election", id, x.place_code);
+	r->audit_detail = json_pack("{ss sI}", "action", "paper_voter", "resident", (json_int_t)rid);
+	r->status = 201;
+	r->reply = json_pack("{sI sI sb}", "election_id", (json_int_t)id, "resident_id", (json_int_t)rid, "voted", 1);
+	return GZ_OK;
+}
+
+static const http_field paper_count_fields[] = {
+	{"station", JSON_STRING, true, COUNCIL_STATION_MAX},
+	{"issued", JSON_INTEGER, true, 0},
+	{"returned", JSON_INTEGER, true, 0},
+	{"invalid", JSON_INTEGER, true, 0},
+	{"votes", JSON_ARRAY, true, 0},
+	{"reason", JSON_STRING, false, 200},
+	{NULL},
+};
+
+static gz_err paper_count_post(http_req *r)
+{
+	int64_t id;
+	gz_err rc;
+	if ((rc = http_param_id(r, 0, &id)) || (rc = http_body_check(r, paper_count_fields)))
+		return rc;
+	json_t *a = json_object_get(r->body, "votes");
+	size_t n = json_array_size(a);
+	enum { MAXV = 100 };
+	if (n > MAXV)
+		return http_fail(r, GZ_E_INVALID_VALUE, "votes", "a count names at most %d candidates", MAXV);
+	council_paper_votes v[MAXV];
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_array_get(a, i), *cid = json_object_get(o, "candidate_id"), *nv = json_object_get(o, "votes");
+		if (!json_is_object(o) || !json_is_integer(cid) || !json_is_integer(nv))
+			return http_fail(r, GZ_E_INVALID_TYPE, "votes", "votes must be {candidate_id, votes} objects");
+		v[i] = (council_paper_votes){json_integer_value(cid), json_integer_value(nv)};
+	}
+	bool corrected = false;
+	if ((rc = council_paper_count(r->store, r->user, id, http_body_str(r, "station"), int_field(r, "issued"),
+				      int_field(r, "returned"), int_field(r, "invalid"), v, (int)n, http_body_str(r, "reason"),
+				      gz_now(), &corrected, &r->err)))
+		return rc;
+	council_election x;
+	if ((rc = council_election_get(r->store, r->user, id, &x, &r->err)))
+		return rc;
+	http_audit(r, "election", id, x.place_code);
+	r->audit_detail = json_pack("{ss ss sb ss}", "action", corrected ? "paper_correction" : "paper_count", "station",
+				    http_body_str(r, "station"), "corrected", corrected, "reason",
+				    http_body_str(r, "reason") ? http_body_str(r, "reason") : "");
+	return election_reply(r, &x, corrected ? 200 : 201);
 }
 
 /* --- selections ------------------------------------------------------------------------------ */
@@ -1609,6 +1697,10 @@ static const http_route council_routes[] = {
 	{HTTP_POST, "/api/v1/council/selections/{id}/close", selection_close, HF_WRITE, ROLE_ADMIN | ROLE_OFFICIAL, 0,
 	 "selection.close"},
 	{HTTP_POST, "/api/v1/council/elections/{id}/ballots", election_ballot_post, W, ROLE_RESIDENT, 4096, "election.ballot"},
+	{HTTP_POST, "/api/v1/council/elections/{id}/paper-voters", paper_voter_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE,
+	 1024, "election.paper_voter"},
+	{HTTP_POST, "/api/v1/council/elections/{id}/paper-counts", paper_count_post, W, ROLE_ADMIN | ROLE_OFFICIAL | ROLE_CADRE,
+	 8192, "election.paper_count"},
 	{0},
 };
 

@@ -243,5 +243,29 @@ const store_migration council_migrations[] = {
 	 " counted_by TEXT,"
 	 " counted_at INTEGER);"
 	 "CREATE INDEX council_recalls_place ON council_recalls(place_code, id);"},
+	/* Paper ballots (issue 5): the tellers' count of each polling station, entered once per
+	 * station and round (a correction keeps its reason), and its votes per candidate. The paper
+	 * voters are checked off in council_election_voted, beside the online ones: nothing there
+	 * says how or where anyone voted. */
+	{6, "paper ballots",
+	 "CREATE TABLE council_election_stations("
+	 " election_id INTEGER NOT NULL REFERENCES council_elections(id),"
+	 " round INTEGER NOT NULL,"
+	 " station TEXT NOT NULL,"
+	 " issued INTEGER NOT NULL CHECK (issued >= 0),"
+	 " returned INTEGER NOT NULL CHECK (returned BETWEEN 0 AND issued),"
+	 " invalid INTEGER NOT NULL CHECK (invalid BETWEEN 0 AND returned),"
+	 " entered_by TEXT NOT NULL,"
+	 " entered_at INTEGER NOT NULL,"
+	 " corrections INTEGER NOT NULL DEFAULT 0,"
+	 " reason TEXT NOT NULL DEFAULT '',"
+	 " PRIMARY KEY (election_id, round, station)) WITHOUT ROWID;"
+	 "CREATE TABLE council_election_station_votes("
+	 " election_id INTEGER NOT NULL,"
+	 " round INTEGER NOT NULL,"
+	 " station TEXT NOT NULL,"
+	 " candidate_id INTEGER NOT NULL REFERENCES council_candidates(id),"
+	 " votes INTEGER NOT NULL CHECK (votes >= 0),"
+	 " PRIMARY KEY (election_id, round, station, candidate_id)) WITHOUT ROWID;"},
 	{0},
 };

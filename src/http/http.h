@@ -84,6 +84,8 @@ struct http_req {
 	const char *audit_subject;
 	const char *audit_place;
 	json_t *audit_detail;
+	/* A write: once it committed, empty the WAL before replying (store_checkpoint, truncate). */
+	bool checkpoint_after;
 };
 
 /* The server's settings. */

@@ -602,6 +602,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!cx->write_done)
 			return MHD_YES;
 		cx->pending = false;
+		if (!cx->write_rc && cx->req.checkpoint_after) { /* on this worker thread, not the writer's */
+			gz_error ce = {0};
+			if (store_checkpoint(srv->s, true, &ce))
+				gz_log(GZ_LOG_WARN, "%s: %s", url, ce.message);
+		}
 		return finish(srv, c, cx, cx->write_rc, url);
 	}
 	if (cx->responded)

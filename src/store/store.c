@@ -913,3 +913,31 @@ int64_t store_step_int(sqlite3_stmt *st)
 	sqlite3_reset(st);
 	return v;
 }
+
+gz_err store_checkpoint(store *s, bool truncate, gz_error *e)
+{
+	enum { WAIT_MS = 100, TRIES = 3 };
+	sqlite3 *db = store_db(s);
+	if (!db)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "no database connection for a checkpoint");
+	if (!sqlite3_get_autocommit(db))
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "a checkpoint cannot run inside a transaction");
+	/* TRUNCATE waits for the writer and the readers and holds new writers off while it runs: the
+	 * wait is bounded here, and a busy checkpoint is tried again a few times, never for long. */
+	sqlite3_busy_timeout(db, WAIT_MS);
+	int rc = SQLITE_BUSY, nlog = -1, nckpt = -1;
+	for (int i = 0; i < TRIES && rc == SQLITE_BUSY; i++) {
+		if (i) {
+			struct timespec ts = {0, 10 * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+		rc = sqlite3_wal_checkpoint_v2(db, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, &nlog,
+					       &nckpt);
+	}
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	if (rc == SQLITE_BUSY)
+		return gz_fail(e, GZ_E_UNAVAILABLE, NULL, "the checkpoint of \"%s\" waited too long", s->path);
+	if (rc != SQLITE_OK)
+		return gz_fail(e, GZ_E_INTERNAL, NULL, "the checkpoint of \"%s\" failed: %s", s->path, sqlite3_errmsg(db));
+	return GZ_OK;
+}

@@ -108,6 +108,14 @@ gz_err store_defer(store *s, const store_deferral *kind, const void *rec, size_t
  * did that inside the commit that crossed 1000 pages, holding every write of that batch); the
  * checkpointer does it beside them, passively, on its own connection. */
 gz_err store_writer_start(store *s, gz_error *e);
+/* Copy the WAL back into the database now, on the calling thread's connection, outside any
+ * transaction (GZ_E_INTERNAL inside one). truncate: a TRUNCATE checkpoint — every committed frame
+ * copied and the -wal file cut to 0 bytes, so no page of a recent commit stays beside the database
+ * (council: after a secret vote or an election's round closes, so no voter row can be paired with
+ * the ballot written in the same commit); else PASSIVE. Safe while the server serves: it waits at
+ * most ~100 ms for the writer and readers (a few tries), holding new writes off only that long
+ * plus the copy; GZ_E_UNAVAILABLE when they stayed busy (nothing is lost: the WAL stays valid). */
+gz_err store_checkpoint(store *s, bool truncate, gz_error *e);
 void store_writer_stop(store *s);
 
 /* Begin a write transaction: takes the process write lock (waiting at most a bounded time)

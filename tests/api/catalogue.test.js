@@ -327,6 +327,14 @@ const catalogue = {
     who: 'voter', body: () => ({ resident_id: cn.pick('evote'), choices: [cn.cands[0]] }), fields: { resident_id: 'voter', choices: 'choices' }, required: ['resident_id', 'choices'],
     values: { resident_id: () => [[cn.home[2], [409]], [cn.child, [403, 404, 422]], [cn.others[0], [403, 404]]], choices: () => [[[cn.cands[0], cn.cands[1]], [422]], [[cn.cands[0], cn.cands[0]], [422]], [[999999], [422]]] }, ok: 201, // voted; a minor; another household; two for one seat; twice the same; not a candidate
   },
+  // council: paper ballots (issue 5) — the clerk checks voters off in the open election; a station's
+  // count (valid: a fresh station with no ballot issued, so it never outruns the voters checked off)
+  'POST /api/v1/council/elections/{id}/paper-voters': { body: () => ({ resident_id: cn.pick('paper') }), fields: { resident_id: 'id' }, required: ['resident_id'], values: { resident_id: () => [[cn.home[2], [409]], [cn.paperVoter, [409]], [cn.child, [422]]] }, ok: 201 }, // voted online; checked off already; not on the list
+  'POST /api/v1/council/elections/{id}/paper-counts': {
+    body: () => ({ station: uniq('目录投票站'), issued: 0, returned: 0, invalid: 0, votes: [] }),
+    fields: { station: 'text', issued: 'count', returned: 'count', invalid: 'count', votes: 'tally', reason: 'text' }, required: ['station', 'issued', 'returned', 'invalid', 'votes'],
+    values: { station: () => [[cn.station, [409]]], issued: () => [[999, [422]]], votes: () => [[[{ candidate_id: cn.cands[0], votes: 1 }], [422]], [[{ candidate_id: 999999, votes: 0 }], [422]], [[{ candidate_id: cn.cands[0], votes: 0 }, { candidate_id: cn.cands[0], votes: 0 }], [422]]] }, ok: 201, // counted already, no reason; more issued than checked off; a vote with no valid ballot; not a candidate; twice the same
+  },
   // council: resolutions to work (issue 5)
   'POST /api/v1/council/resolutions/{id}/cases': { body: () => ({ title: uniq('落实事项'), content: '按议事决议办理', type: 'problem', channel: 'hall', place_code: VILLAGE }), fields: { title: 'text', content: 'text', type: 'word', channel: 'word', place_code: 'code', case_id: 'id' }, required: [], ok: 201 },
   'POST /api/v1/council/resolutions/{id}/publish': { nobody: true, ok: 201 },
@@ -355,9 +363,11 @@ Object.assign(BAD, {
   // A ballot names a voter of the caller's household: anyone else, known or not, is 403 (nothing told).
   voter: [[0, [404]], [-1, [404]], [9007199254740991, [403]], [999999, [403]], [1.5, [400]]],
   choices: [[['1'], [400]], [[1.5], [400]], [[-1], [422]], [Array(31).fill(1), [422]]],
+  // council: paper ballots (issue 5) — a station's votes per candidate
+  tally: [[['1'], [400]], [[{ candidate_id: '1', votes: 0 }], [400]], [[{ candidate_id: 1, votes: 1.5 }], [400]], [[{ votes: 0 }], [400]], [Array(101).fill({ candidate_id: 1, votes: 0 }), [422]]],
 });
 const LONG101 = '字'.repeat(101); // one character past a council title's limit
-Object.assign(WRONG_TYPE, { voter: '1', time: 20261220, eday: 20261220, minutes: 1, token: 1, count: '5', seats: '3', score: '80', choices: {} });
+Object.assign(WRONG_TYPE, { voter: '1', time: 20261220, eday: 20261220, minutes: 1, token: 1, count: '5', seats: '3', score: '80', choices: {}, tally: {} });
 const cn = { pools: {} };
 cn.pick = (pool) => {
   assert.ok(cn.pools[pool].length, `council setup: pool ${pool} is used up`);
@@ -374,7 +384,9 @@ function councilPath(p) {
     '/api/v1/council/meetings/{id}/resolutions': [cn.mRes], '/api/v1/council/votes/{id}/close': [cn.closeVote],
     '/api/v1/council/votes/{id}/ballots': [cn.ballotVote], '/api/v1/council/elections/{id}/electors': [cn.eDraft],
     '/api/v1/council/elections/{id}/candidates': [cn.ePub], '/api/v1/council/elections/{id}/actions': [cn.eReady],
-    '/api/v1/council/elections/{id}/ballots': [cn.eOpen], '/api/v1/council/selections/{id}/applications': [cn.sel],
+    '/api/v1/council/elections/{id}/ballots': [cn.eOpen],
+    '/api/v1/council/selections/{id}/applications': [cn.sel],
+    '/api/v1/council/elections/{id}/paper-voters': [cn.eOpen], '/api/v1/council/elections/{id}/paper-counts': [cn.eOpen], // council: paper ballots (issue 5)
     '/api/v1/council/selections/{id}/applications/{app}/score': [cn.sel, cn.app], '/api/v1/council/selections/{id}/close': [cn.selClose],
   }[p];
   if (!at) return p;
@@ -470,6 +482,11 @@ before(async () => {
   for (const r of ROLES) tok[r] = await login(srv.base, `c-${r}`, PASSWORD);
   tok.voter = await login(srv.base, 'c-voter', PASSWORD);
   await c('POST', `/council/elections/${cn.eOpen}/ballots`, { resident_id: h[2], choices: [cn.cands[1]] }, 'voter');
+  // council: paper ballots (issue 5) — one voter checked off and one station counted.
+  cn.paperVoter = o[9];
+  await c('POST', `/council/elections/${cn.eOpen}/paper-voters`, { resident_id: o[9] });
+  cn.station = '目录一站';
+  await c('POST', `/council/elections/${cn.eOpen}/paper-counts`, { station: cn.station, issued: 1, returned: 1, invalid: 0, votes: [{ candidate_id: cn.cands[0], votes: 1 }] });
   // Selections.
   cn.sel = (await c('POST', '/council/selections', { place_code: '422802', title: '目录项目评审', picks: 1 }, 'official')).id;
   cn.app = (await c('POST', `/council/selections/${cn.sel}/applications`, { place_code: VILLAGE, title: '目录申报' }, 'official')).id;
@@ -481,6 +498,7 @@ before(async () => {
   cn.pools = {
     member: [o[0], o[1]], attend: [h[0], h[1]], ballot: [h[3], h[4]], evote: [h[0], h[1]],
     elector: [o[3], o[4], o[5], o[6], o[7]], candidate: [o[0], o[1]], vote: votes,
+    paper: [o[4], o[5], o[6]], // council: paper ballots (issue 5)
   };
   cn.ready = true; // the server was restarted twice above: another setup hook must wait for this
 });

@@ -6,6 +6,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, api, login } from '../lib/server.js';
+import { statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+// council: no trace in the write-ahead log (issue 5) — the -wal file's size (0 when it was
+// truncated; absent counts as empty), and the columns of a secret ballot's two tables.
+const walSize = () => { try { return statSync(join(srv.dataDir, 'gongzhi.db-wal')).size; } catch { return 0; } };
+const columns = (table) => execFileSync('sqlite3', ['-readonly', join(srv.dataDir, 'gongzhi.db'), `SELECT name FROM pragma_table_info('${table}') ORDER BY cid`], { encoding: 'utf8' }).trim().split('\n');
 
 const XINMIN = '421003003006';
 const WENMIAO = '421003001003';
@@ -246,7 +254,13 @@ test('64 concurrent clients casting for the same voters produce exactly one ball
   const statuses = res.map((r) => r.status);
   assert.equal(statuses.filter((s) => s === 201).length, 8, statuses.join(','));
   assert.equal(statuses.filter((s) => s === 409).length, 56, statuses.join(','));
+  assert.ok(walSize() > 0, 'the ballots are in the WAL before the close');
   const closed = (await call('xinmin', 'POST', `/council/votes/${v.id}/close`)).body;
+  // Closed: the WAL is emptied, so no page pairs a voter row with the ballot of the same commit;
+  // and the tables themselves still share nothing but the vote.
+  assert.equal(walSize(), 0);
+  assert.deepEqual(columns('council_voted'), ['vote_id', 'resident_id']);
+  assert.deepEqual(columns('council_ballots'), ['vote_id', 'ballot_key', 'choice']);
   assert.equal(closed.result.cast, 8);
   assert.equal(closed.result.yes + closed.result.no + closed.result.abstain, 8);
   assert.ok(srv.alive());
@@ -356,10 +370,40 @@ test('an election: the voter list from the registry, 20 days, candidates, ballot
   assert.equal((await call('zhangda', 'POST', `/council/elections/${id}/ballots`, { resident_id: ids.bigB, choices: [cands[2]] })).status, 201);
   assert.equal((await call('zhangda', 'POST', `/council/elections/${id}/ballots`, { resident_id: ids.adults[6], choices: [] })).status, 403);
   assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/ballots`, { resident_id: ids.bigA, choices: [] })).status, 403);
+  // Paper ballots (issue 5): the clerk checks a voter off; one who voted online cannot be; the
+  // station's tellers enter their count once (a correction needs a reason), consistent with the
+  // voters checked off. One paper ballot issued and none returned leaves participation at 2.
+  const paperVoter = full.voters.map((v) => v.resident_id).find((r) => r !== ids.bigA && r !== ids.bigB);
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/paper-voters`, { resident_id: ids.bigA })).status, 409);
+  assert.equal((await call('fayan', 'POST', `/council/elections/${id}/paper-voters`, { resident_id: paperVoter })).status, 403);
+  const checked = await call('xinmin', 'POST', `/council/elections/${id}/paper-voters`, { resident_id: paperVoter });
+  assert.equal(checked.status, 201, checked.text);
+  assert.deepEqual(checked.body, { election_id: id, resident_id: paperVoter, voted: true });
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/paper-voters`, { resident_id: paperVoter })).status, 409);
+  const station = { station: '社区第一投票站', issued: 2, returned: 0, invalid: 0, votes: [] };
+  const over = await call('xinmin', 'POST', `/council/elections/${id}/paper-counts`, station);
+  assert.equal(over.status, 422);
+  assert.equal(over.body.error.field, 'issued');
+  const entered = await call('xinmin', 'POST', `/council/elections/${id}/paper-counts`, { ...station, issued: 1, votes: [{ candidate_id: cands[0], votes: 1 }] });
+  assert.equal(entered.status, 422); // a vote without a valid ballot
+  const first = await call('xinmin', 'POST', `/council/elections/${id}/paper-counts`, { ...station, issued: 1 });
+  assert.equal(first.status, 201, first.text);
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/paper-counts`, { ...station, issued: 1 })).status, 409);
+  const fixed = await call('xinmin', 'POST', `/council/elections/${id}/paper-counts`, { ...station, issued: 1, reason: '复核计票' });
+  assert.equal(fixed.status, 200, fixed.text);
+  assert.deepEqual(fixed.body.stations.map((x) => [x.station, x.issued, x.returned, x.corrections, x.reason]), [['社区第一投票站', 1, 0, 1, '复核计票']]);
+  // The household's view says who of it voted, never how.
+  const after = (await call('zhangda', 'GET', `/council/elections/${id}`)).body;
+  assert.equal(after.stations, undefined);
+  assert.ok(walSize() > 0, 'the round\'s writes are in the WAL before the count');
   const counted = await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'count' });
+  assert.equal(walSize(), 0); // the round closed: nothing of its ballots left beside its voters
+  assert.deepEqual(columns('council_election_voted'), ['election_id', 'round', 'resident_id']);
+  assert.deepEqual(columns('council_election_ballots'), ['election_id', 'round', 'ballot_key', 'choices']);
   assert.equal(counted.status, 200);
   assert.equal(counted.body.valid, false);
   assert.equal(counted.body.cast, 2);
+  assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/paper-counts`, { ...station, issued: 1, reason: '计票后' })).status, 409);
   assert.match(counted.body.rule, /登记选民6人，参加投票2人，未过半数，选举无效/);
   assert.ok(counted.body.candidates.every((c) => !c.elected));
   assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'runoff' })).status, 409);

@@ -405,6 +405,9 @@ const entries = {
   'PUT /api/v1/council/selections/{id}/applications/{app}/score': { path: (s) => `/council/selections/${rec[s].council.selection}/applications/${rec[s].council.application}/score`, body: () => ({ score: 77 }) },
   'POST /api/v1/council/selections/{id}/close': { path: (s) => `/council/selections/${rec[s].council.selection}/close` },
   'POST /api/v1/council/elections/{id}/ballots': { path: (s) => `/council/elections/${rec[s].council.election}/ballots`, body: (s) => ({ resident_id: rec[s].resident, choices: [] }) },
+  // council: paper ballots (issue 5)
+  'POST /api/v1/council/elections/{id}/paper-voters': { path: (s) => `/council/elections/${rec[s].council.election}/paper-voters`, body: (s) => ({ resident_id: rec[s].resident }) },
+  'POST /api/v1/council/elections/{id}/paper-counts': { path: (s) => `/council/elections/${rec[s].council.election}/paper-counts`, body: () => ({ station: '矩阵投票站', issued: 0, returned: 0, invalid: 0, votes: [] }) },
   // council: resolutions to work (issue 5)
   'GET /api/v1/council/resolutions/{id}': { path: (s) => `/council/resolutions/${rec[s].resolution}` },
   'POST /api/v1/council/resolutions/{id}/cases': { path: (s) => `/council/resolutions/${rec[s].resolution}/cases`, body: (s) => ({ case_id: rec[s].case.id }) },

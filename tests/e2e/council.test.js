@@ -361,3 +361,50 @@ test('console: a selection of projects scored by a reviewer, the highest chosen'
   assert.equal(await rowOf(`院坝会${tag}`).locator('[data-test="application-chosen"]').count(), 0)
   assert.deepEqual(problems, [])
 })
+
+// council: paper ballots (issue 5) — the election day is moved to today in the database (as if
+// the 20 days had passed: the server cannot be restarted with another clock here), the voting
+// opened; on the page the clerk checks a voter off, the tellers enter their station's count, a
+// second entry asks for a reason, and the count adds the paper votes to the candidate.
+test('console: paper ballots — a voter checked off, a station counted and corrected, the votes in the result', async () => {
+  const tag = unique()
+  const v = await village([[`纸票甲${tag}`], [`纸票乙${tag}`], [`纸票丙${tag}`]])
+  for (const h of v.households) await call('PATCH', `/residents/${h.people[0].id}`, { hukou: 'local' })
+  const day = new Date(Date.now() + 8 * 3600e3 + 20 * 86400e3).toISOString().slice(0, 10)
+  const el = await call('POST', '/council/elections', { place_code: GAOFENG, kind: 'committee', title: `纸质选票换届${tag}`, seats: 1, election_day: day })
+  await call('POST', `/council/elections/${el.id}/electors`, { from_registry: true })
+  await call('POST', `/council/elections/${el.id}/actions`, { action: 'publish' })
+  const [a, b, c] = v.households.map((h) => h.people[0])
+  const cand = (await call('POST', `/council/elections/${el.id}/candidates`, { resident_id: a.id })).id
+  await call('POST', `/council/elections/${el.id}/candidates`, { resident_id: b.id })
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+  execFileSync('sqlite3', [`${DATA}/gongzhi.db`, `PRAGMA busy_timeout=5000; UPDATE council_elections SET election_day = '${today}' WHERE id = ${Number(el.id)}`])
+  await call('POST', `/council/elections/${el.id}/actions`, { action: 'open' })
+  const { page, problems } = await openPage({ watchApi: true, expected: (res) => res.status() === 409 && res.url().endsWith('/paper-counts') })
+  await signIn(page)
+  await page.goto(`${BASE}/council/elections/${el.id}`)
+  await page.locator('[data-test="election-paper"]').waitFor()
+  await choose(page, page.locator('[data-test="paper-voter-pick"]'), c.name)
+  await page.locator('[data-test="paper-voter-add"]').click()
+  await page.locator('.el-message--success', { hasText: '已核销' }).waitFor()
+  const station = `第一投票站${tag}`
+  await page.locator('input[data-test="paper-station"]').fill(station)
+  await page.locator('[data-test="paper-issued"] input').fill('1')
+  await page.locator('[data-test="paper-returned"] input').fill('1')
+  await page.locator(`[data-test="paper-votes-${cand}"] input`).fill('1')
+  await page.locator('[data-test="paper-station"]').click()
+  await page.locator('[data-test="paper-count-save"]').click()
+  await page.locator('[data-test="paper-station-name"]', { hasText: station }).waitFor()
+  // Entered once: now the form asks for the reason of a correction, and takes it.
+  await page.locator('input[data-test="paper-reason"]').fill('复核无误')
+  await page.locator('[data-test="paper-count-save"]', { hasText: '更正' }).click()
+  await page.locator('[data-test="paper-stations"]', { hasText: '1 次：复核无误' }).waitFor()
+  // The online check-off is the same record: the voter checked off is refused a second time.
+  const again = await api(BASE, 'POST', `/api/v1/council/elections/${el.id}/paper-voters`, { token, body: { resident_id: c.id } })
+  assert.equal(again.status, 409)
+  await page.locator('[data-test="election-count"]').click()
+  await page.locator('[data-test="election-rule"]').waitFor()
+  const row = page.locator('[data-test="election-candidates"] tr', { hasText: a.name })
+  assert.match(text(await row.textContent()), new RegExp(`${a.name}1`))
+  assert.deepEqual(problems, [])
+})

@@ -730,6 +730,143 @@ static void an_election_without_a_winner_goes_to_a_runoff(void **state)
 	assert_int_equal(eact(f, id, "runoff", later, &x, &e), GZ_E_CONFLICT);
 }
 
+/* --- paper ballots (issue 5) ------------------------------------------------------------------ */
+
+/* Ten registered voters, one seat, three candidates: `online` vote online for the first candidate;
+ * the next `checked` are checked off for paper ballots, and station 一站 returns `returned` of
+ * them with `p0` votes for the first candidate and `p1` for the second. Counts and returns the
+ * election; *won0 whether the first candidate was elected. */
+static void paper_run(struct fx *f, int online, int checked, int64_t returned, int64_t p0, int64_t p1,
+		      council_election *x, bool *won0)
+{
+	gz_error e = {0};
+	int64_t now = gz_now(), later = now + 20 * 86400;
+	char day[11];
+	gz_date_shanghai(later, day);
+	int64_t v[10];
+	gz_user acct[10];
+	for (int i = 0; i < 10; i++) {
+		char addr[32], name[32];
+		snprintf(addr, sizeof addr, "纸%d号", i + 1);
+		snprintf(name, sizeof name, "纸民%d", i + 1);
+		int64_t h = household(f, addr);
+		v[i] = villager(f, h, name, "1970-01-01", "local");
+		acct[i] = (gz_user){.id = 40 + i, .role = ROLE_RESIDENT, .household_id = h};
+		snprintf(acct[i].username, sizeof acct[i].username, "p%d", i);
+		strcpy(acct[i].scope, f->grid);
+	}
+	assert_int_equal(TX(council_election_create(f->s, &f->cadre, VILLAGE, "committee", "纸质选票换届", 1, day, now, x, &e)), GZ_OK);
+	int64_t id = x->id, added;
+	assert_int_equal(TX(council_electors_from_registry(f->s, &f->cadre, id, now, &added, &e)), GZ_OK);
+	assert_int_equal(added, 10);
+	assert_int_equal(eact(f, id, "publish", now, x, &e), GZ_OK);
+	council_candidate c[3];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(TX(council_candidate_add(f->s, &f->cadre, id, v[i], &c[i], &e)), GZ_OK);
+	council_paper_votes pv[2] = {{c[0].id, p0}, {c[1].id, p1}};
+	bool corr;
+	/* Not before voting opens. */
+	assert_int_equal(TX(council_paper_voter(f->s, &f->cadre, id, v[0], &e)), GZ_E_CONFLICT);
+	assert_int_equal(eact(f, id, "open", later, x, &e), GZ_OK);
+	for (int i = 0; i < online; i++) {
+		int64_t ch[1] = {c[0].id};
+		assert_int_equal(TX(council_election_cast(f->s, &acct[i], id, v[i], ch, 1, &e)), GZ_OK);
+	}
+	/* One person, one ballot across both: an online voter is not checked off, and back. */
+	if (online)
+		assert_int_equal(TX(council_paper_voter(f->s, &f->cadre, id, v[0], &e)), GZ_E_CONFLICT);
+	assert_int_equal(TX(council_paper_voter(f->s, &f->supervisor, id, v[9], &e)), GZ_E_FORBIDDEN);
+	assert_int_equal(TX(council_paper_voter(f->s, &f->cadre, id, 999999, &e)), GZ_E_INVALID_VALUE);
+	for (int i = online; i < online + checked; i++)
+		assert_int_equal(TX(council_paper_voter(f->s, &f->cadre, id, v[i], &e)), GZ_OK);
+	if (checked) {
+		int64_t ch[1] = {c[0].id};
+		assert_int_equal(TX(council_election_cast(f->s, &acct[online], id, v[online], ch, 1, &e)), GZ_E_CONFLICT);
+		assert_int_equal(TX(council_paper_voter(f->s, &f->cadre, id, v[online], &e)), GZ_E_CONFLICT);
+	}
+	/* The tellers' numbers must agree. */
+	assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "一站", checked + 1, returned, 0, pv, 2, NULL, now, &corr, &e)),
+			 GZ_E_INVALID_VALUE); /* more issued than checked off */
+	assert_string_equal(e.field, "issued");
+	assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "一站", checked, checked + 1, 0, pv, 2, NULL, now, &corr, &e)),
+			 GZ_E_INVALID_VALUE);
+	assert_string_equal(e.field, "returned");
+	assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "一站", checked, returned, returned + 1, pv, 2, NULL, now, &corr,
+						&e)),
+			 GZ_E_INVALID_VALUE);
+	assert_string_equal(e.field, "invalid");
+	council_paper_votes over[2] = {{c[0].id, returned + 1}, {c[1].id, 0}};
+	assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "一站", checked, returned, 0, over, 2, NULL, now, &corr, &e)),
+			 GZ_E_INVALID_VALUE);
+	assert_string_equal(e.field, "votes");
+	if (returned) { /* one seat: each valid ballot marks one at most, so the sum is <= the valid ballots */
+		council_paper_votes sum[2] = {{c[0].id, returned}, {c[1].id, 1}};
+		assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "一站", checked, returned, 0, sum, 2, NULL, now, &corr, &e)),
+				 GZ_E_INVALID_VALUE);
+	}
+	/* Entered once; a first wrong entry is corrected only with a reason. */
+	council_paper_votes none[1] = {{c[2].id, 0}};
+	assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "一站", checked, returned, returned, none, 1, NULL, now, &corr, &e)),
+			 GZ_OK);
+	assert_false(corr);
+	assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "一站", checked, returned, 0, pv, 2, NULL, now, &corr, &e)),
+			 GZ_E_CONFLICT);
+	assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "一站", checked, returned, 0, pv, 2, "误把有效票记为废票", now,
+						&corr, &e)),
+			 GZ_OK);
+	assert_true(corr);
+	/* A second station cannot issue ballots nobody was checked off for. */
+	assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "二站", 1, 0, 0, NULL, 0, NULL, now, &corr, &e)), GZ_E_INVALID_VALUE);
+	assert_int_equal(eact(f, id, "count", later, x, &e), GZ_OK);
+	council_candidate got[3];
+	ncollected = 0;
+	assert_int_equal(council_candidates(f->s, id, 1, collect_cand, got, &e), GZ_OK);
+	*won0 = false;
+	for (int i = 0; i < 3; i++)
+		if (got[i].id == c[0].id) {
+			assert_int_equal(got[i].votes, online + p0);
+			*won0 = got[i].elected;
+		}
+	/* After the count a station takes no more entries. */
+	assert_int_equal(TX(council_paper_count(f->s, &f->cadre, id, "一站", checked, returned, 0, pv, 2, "再改", now, &corr, &e)),
+			 GZ_E_CONFLICT);
+}
+
+/* Art. 15 with both kinds of ballot: 3 online + 2 paper returned of 10 registered is exactly half
+ * (void), although 3 paper ballots were issued. */
+static void paper_and_online_at_exactly_half_is_void(void **state)
+{
+	council_election x;
+	bool won;
+	paper_run(*state, 3, 3, 2, 2, 0, &x, &won);
+	assert_false(x.valid);
+	assert_int_equal(x.cast, 5);
+	assert_false(won);
+}
+
+/* 3 online + 3 paper = 6 of 10 (one more than half: valid); the first candidate has 3 online + 0
+ * paper = exactly half of 6: not elected. */
+static void paper_and_online_candidate_at_exactly_half_loses(void **state)
+{
+	council_election x;
+	bool won;
+	paper_run(*state, 3, 3, 3, 0, 2, &x, &won);
+	assert_true(x.valid);
+	assert_int_equal(x.cast, 6);
+	assert_false(won);
+}
+
+/* 2 online + 4 paper = 6 of 10; the first has 2 online + 2 paper = 4 of 6: elected. */
+static void paper_and_online_candidate_over_half_wins(void **state)
+{
+	council_election x;
+	bool won;
+	paper_run(*state, 2, 4, 4, 2, 1, &x, &won);
+	assert_true(x.valid);
+	assert_int_equal(x.cast, 6);
+	assert_true(won);
+}
+
 /* --- selections ------------------------------------------------------------------------------- */
 
 static void means_compare_exactly(void **state)
@@ -925,6 +1062,9 @@ int main(void)
 		cmocka_unit_test(election_rules_at_their_boundaries),
 		cmocka_unit_test_setup_teardown(an_election_from_the_list_to_the_runoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_election_without_a_winner_goes_to_a_runoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(paper_and_online_at_exactly_half_is_void, setup, teardown),
+		cmocka_unit_test_setup_teardown(paper_and_online_candidate_at_exactly_half_loses, setup, teardown),
+		cmocka_unit_test_setup_teardown(paper_and_online_candidate_over_half_wins, setup, teardown),
 		cmocka_unit_test(means_compare_exactly),
 		cmocka_unit_test_setup_teardown(a_selection_chooses_by_mean_and_refuses_a_tie, setup, teardown),
 	};

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store/store.h"
 #include "testkit.h"
@@ -244,6 +245,41 @@ static void deferred_records_follow_their_jobs(void **state)
 	assert_false(store_in_write(f->s));
 }
 
+/* store_checkpoint: the WAL cut to 0 bytes while the group writer runs, the rows kept; refused
+ * inside a transaction. */
+static off_t wal_size(const char *dir)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/gongzhi.db-wal", dir);
+	struct stat sb;
+	return stat(path, &sb) ? 0 : sb.st_size;
+}
+
+static void checkpoint_empties_the_wal(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	assert_int_equal(store_writer_start(f->s, &e), GZ_OK);
+	for (int i = 0; i < 20; i++) {
+		struct row r = {55, i * 7}; /* n % 7 == 0: every job keeps its row */
+		assert_int_equal(store_write_run(f->s, insert_job, &r, &e), GZ_OK);
+	}
+	assert_true(wal_size(f->dir) > 0);
+	assert_int_equal(store_checkpoint(f->s, false, &e), GZ_OK); /* passive: copied, the file kept */
+	assert_true(wal_size(f->dir) > 0);
+	assert_int_equal(store_checkpoint(f->s, true, &e), GZ_OK);
+	assert_int_equal(wal_size(f->dir), 0);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t WHERE who = 55"), 20);
+	/* The writer goes on after it. */
+	struct row r = {55, 700};
+	assert_int_equal(store_write_run(f->s, insert_job, &r, &e), GZ_OK);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t WHERE who = 55"), 21);
+	store_writer_stop(f->s);
+	assert_int_equal(store_write_begin(f->s, &e), GZ_OK);
+	assert_int_equal(store_checkpoint(f->s, true, &e), GZ_E_INTERNAL);
+	store_write_rollback(f->s);
+}
+
 static void migrations_apply_once(void **state)
 {
 	struct fx *f = *state;
@@ -275,6 +311,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(deferred_records_follow_their_jobs, setup, teardown),
 		cmocka_unit_test_setup_teardown(direct_mode_and_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrations_apply_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(checkpoint_empties_the_wal, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
