@@ -130,22 +130,9 @@ static int add_attendee(void *ctx, const council_attendee *a)
 	return 0;
 }
 
-/* Where the phone page lives: GONGZHI_PUBLIC_URL behind a proxy, else the Host the console used
- * (the same choice as the cases module's posters). */
-static const char *public_base(http_req *r)
-{
-	const char *env = getenv("GONGZHI_PUBLIC_URL");
-	if (env && *env)
-		return env;
-	const char *host = http_request_header(r, "Host");
-	if (!host || !*host || strlen(host) > 200 || strpbrk(host, "\"<>\\ /"))
-		host = "127.0.0.1:8080";
-	return arena_printf(r->a, "http://%s", host);
-}
-
 static const char *checkin_url(http_req *r, const council_meeting *m)
 {
-	return arena_printf(r->a, "%s/m/meeting/%lld?t=%s", public_base(r), (long long)m->id, m->token);
+	return arena_printf(r->a, "%s/m/meeting/%lld?t=%s", http_public_base(r), (long long)m->id, m->token);
 }
 
 static void resolutions_links(store *s, json_t *res);
