@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "board/board.h"
 #include "core/util.h"
 #include "council/council.h"
 #include "places/places.h"
@@ -843,6 +844,46 @@ static gz_err start_runoff(store *s, council_election *x, gz_error *e)
 	return step_done(s, st, e, "starting the run-off");
 }
 
+/* Art. 15: the result is announced on the spot — and on the village's (community's) public board,
+ * as one entry of its affairs (村务/居务) written by whoever recorded the count: the numbers, the
+ * rule applied and who was elected, with their votes. Board entries are never edited, and the
+ * count is final, so it goes up with the count itself. */
+static gz_err publish_result(store *s, const gz_user *u, int64_t id, int64_t now, gz_error *e)
+{
+	council_election x;
+	gz_err rc = council_election_get(s, u, id, &x, e);
+	if (rc)
+		return rc;
+	council_candidate c[CANDIDATES_MAX];
+	int n = load_candidates(s, x.id, x.round, c, CANDIDATES_MAX);
+	char title[COUNCIL_TITLE_MAX * 4 + 64];
+	snprintf(title, sizeof title, "选举结果公告：%s%s", x.title, x.round > 1 ? "（另行选举）" : "");
+	size_t cap = 2048 + (size_t)n * 256;
+	char *body = malloc(cap);
+	if (!body)
+		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory");
+	/* cap holds the fixed lines (rule ≤ 600 bytes) and 256 bytes a candidate (names ≤ 200). */
+	size_t o = (size_t)snprintf(body, cap, "选举日：%s\n%s\n", x.election_day, x.rule);
+	for (int pass = 0; pass < 2 && o < cap; pass++) {
+		o += (size_t)snprintf(body + o, cap - o, "%s", pass ? "未当选：" : "当选：");
+		int k = 0;
+		for (int i = 0; i < n && o < cap; i++)
+			if (c[i].elected == !pass)
+				o += (size_t)snprintf(body + o, cap - o, "%s%s（%lld票）", k++ ? "、" : "", c[i].name,
+						      (long long)c[i].votes);
+		if (o < cap)
+			o += (size_t)snprintf(body + o, cap - o, "%s\n", k ? "" : "无");
+	}
+	char village[13];
+	gz_strlcpy(village, x.place_code, sizeof village);
+	board_new bn = {.place_code = village, .category = "village", .title = title, .body = body};
+	int64_t entry, seq;
+	char hash[BOARD_HASH_HEX + 1];
+	rc = board_publish(s, u, &bn, now, &entry, &seq, hash, e);
+	free(body);
+	return rc;
+}
+
 gz_err council_election_act(store *s, const gz_user *u, int64_t id, const char *action, int64_t now, council_election *out,
 			    gz_error *e)
 {
@@ -883,7 +924,7 @@ gz_err council_election_act(store *s, const gz_user *u, int64_t id, const char *
 	} else if (!strcmp(action, "count")) {
 		if (strcmp(x.status, "voting"))
 			return gz_fail(e, GZ_E_CONFLICT, "action", "election %lld is %s: nothing to count", (long long)id, x.status);
-		if ((rc = count_round(s, &x, now, e)))
+		if ((rc = count_round(s, &x, now, e)) || (rc = publish_result(s, u, id, now, e)))
 			return rc;
 	} else if (!strcmp(action, "runoff")) {
 		if (strcmp(x.status, "counted") || !x.valid)

@@ -406,6 +406,14 @@ test('an election: the voter list from the registry, 20 days, candidates, ballot
   assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/paper-counts`, { ...station, issued: 1, reason: '计票后' })).status, 409);
   assert.match(counted.body.rule, /登记选民6人，参加投票2人，未过半数，选举无效/);
   assert.ok(counted.body.candidates.every((c) => !c.elected));
+  // Art. 15: announced — on the public board too, read without an account: the rule and the votes.
+  const board = await api(srv.base, 'GET', `/api/v1/public/board/${counted.body.place_code}`);
+  assert.equal(board.status, 200, board.text);
+  const notice = board.body.items.find((x) => x.title === `选举结果公告：${counted.body.title}`);
+  assert.ok(notice, JSON.stringify(board.body.items.map((x) => x.title)));
+  assert.match(notice.body, /登记选民6人，参加投票2人，未过半数，选举无效/);
+  assert.match(notice.body, /当选：无/);
+  for (const c of counted.body.candidates) assert.ok(notice.body.includes(`${c.name}（${c.votes}票）`), c.name);
   assert.equal((await call('xinmin', 'POST', `/council/elections/${id}/actions`, { action: 'runoff' })).status, 409);
   assert.ok((await call('fayan', 'GET', '/council/elections')).body.items.some((x) => x.id === id));
 });
