@@ -316,15 +316,10 @@ static json_t *chain_json(store *s, const gz_range *range, gz_error *e)
 
 static gz_err chain_get(http_req *r)
 {
-	const char *under;
 	gz_range range;
 	gz_err rc;
 	read_at_village(r);
-	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
-		return rc;
-	if (under && *under && places_level_of(under) == PL_NONE)
-		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
-	if ((rc = http_scope_range(r, under, &range)))
+	if ((rc = http_under_arg(r, &range)))
 		return rc;
 	json_t *j = chain_json(r->store, &range, &r->err);
 	if (!j)

@@ -346,14 +346,9 @@ static int add_member(void *ctx, const council_member *m)
 
 static gz_err members_get(http_req *r)
 {
-	const char *under;
 	gz_range range;
 	gz_err rc;
-	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
-		return rc;
-	if (under && *under && places_level_of(under) == PL_NONE)
-		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
-	if ((rc = http_scope_range(r, under, &range)))
+	if ((rc = http_under_arg(r, &range)))
 		return rc;
 	json_t *a = json_array();
 	if ((rc = council_members(r->store, &range, add_member, a, &r->err))) {
@@ -1057,14 +1052,9 @@ static int add_recall(void *ctx, const council_recall *x)
 
 static gz_err recalls_get(http_req *r)
 {
-	const char *under;
 	gz_range range;
 	gz_err rc;
-	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
-		return rc;
-	if (under && *under && places_level_of(under) == PL_NONE)
-		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
-	if ((rc = http_scope_range(r, under, &range)))
+	if ((rc = http_under_arg(r, &range)))
 		return rc;
 	json_t *a = json_array();
 	if ((rc = council_recalls(r->store, &range, add_recall, a, &r->err))) {
@@ -1164,14 +1154,9 @@ static int add_election(void *ctx, const council_election *x)
 
 static gz_err elections_get(http_req *r)
 {
-	const char *under;
 	gz_range range;
 	gz_err rc;
-	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
-		return rc;
-	if (under && *under && places_level_of(under) == PL_NONE)
-		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
-	if ((rc = http_scope_range(r, under, &range)))
+	if ((rc = http_under_arg(r, &range)))
 		return rc;
 	json_t *a = json_array();
 	if ((rc = council_elections(r->store, &range, add_election, a, &r->err))) {
@@ -1506,14 +1491,9 @@ static int add_application(void *ctx, const council_application *a)
 
 static gz_err selections_get(http_req *r)
 {
-	const char *under;
 	gz_range range;
 	gz_err rc;
-	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)))
-		return rc;
-	if (under && *under && places_level_of(under) == PL_NONE)
-		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
-	if ((rc = http_scope_range(r, under, &range)))
+	if ((rc = http_under_arg(r, &range)))
 		return rc;
 	json_t *a = json_array();
 	if ((rc = council_selections(r->store, &range, add_selection, a, &r->err))) {

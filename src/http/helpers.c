@@ -140,18 +140,25 @@ gz_err http_param_id(http_req *r, int i, int64_t *out)
 	return GZ_OK;
 }
 
-gz_err http_list_args(http_req *r, gz_range *range, int *limit, const char **cursor)
+gz_err http_under_arg(http_req *r, gz_range *range)
 {
 	const char *under;
-	gz_err rc;
-	if ((rc = http_query(r, "under", GZ_CODE_MAX, &under)) || (rc = http_query_limit(r, limit)) ||
-	    (rc = http_query(r, "cursor", 20, cursor)))
+	gz_err rc = http_query(r, "under", GZ_CODE_MAX, &under);
+	if (rc)
 		return rc;
 	if (under && *under && places_level_of(under) == PL_NONE)
 		return http_fail(r, GZ_E_INVALID_VALUE, "under", "place code \"%s\" is not valid", under);
+	return http_scope_range(r, under, range);
+}
+
+gz_err http_list_args(http_req *r, gz_range *range, int *limit, const char **cursor)
+{
+	gz_err rc;
+	if ((rc = http_query_limit(r, limit)) || (rc = http_query(r, "cursor", 20, cursor)))
+		return rc;
 	if (*cursor && !gz_all_digits(*cursor, strlen(*cursor)))
 		return http_fail(r, GZ_E_INVALID_VALUE, "cursor", "cursor \"%s\" is not valid", *cursor);
-	return http_scope_range(r, under, range);
+	return http_under_arg(r, range);
 }
 
 gz_err http_format_arg(http_req *r, bool *xlsx)

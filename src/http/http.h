@@ -151,6 +151,9 @@ gz_err http_scope_range(http_req *r, const char *under, gz_range *out);
 
 /* Path parameter i as a record id (digits, at most 15): 404 naming it otherwise. */
 gz_err http_param_id(http_req *r, int i, int64_t *out);
+/* ?under=<place code>: checked as a code (422 otherwise) and narrowed to the caller's scope
+ * (404 outside it, as scope_intersect says); fills *range. */
+gz_err http_under_arg(http_req *r, gz_range *range);
 /* The common list arguments: ?under= (a valid code, intersected with the caller's scope),
  * ?limit=, ?cursor= (digits, or NULL when absent). */
 gz_err http_list_args(http_req *r, gz_range *range, int *limit, const char **cursor);
