@@ -433,9 +433,19 @@ static int cmd_serve(int argc, char **argv)
 		if (sscanf(v, "%d,%d,%d", &u, &c, &l) == 3 && u > 0 && c > 0 && l > 0)
 			auth_set_throttle(u, c, l);
 	}
+	/* window (the default): an acknowledged write survives kill -9 and any crash of ours, and is
+	 * on disk within 100 ms; full: each commit synced before it is acknowledged (store.h). */
+	store_sync sync = STORE_SYNC_WINDOW;
+	if ((v = opt(argc, argv, "--sync")) || (v = getenv("GONGZHI_SYNC"))) {
+		if (!strcmp(v, "full"))
+			sync = STORE_SYNC_FULL;
+		else if (strcmp(v, "window"))
+			return die("--sync \"%s\" must be full or window", v);
+	}
 	store *s = open_store(false);
 	if (!s)
 		return 1;
+	store_set_sync(s, sync);
 	long holder = 0;
 	int lock = lock_data_dir(&holder);
 	if (lock < 0) {
@@ -994,7 +1004,7 @@ static const struct cmd commands[] = {
 			     "--web DIR: the built console (default web/dist); --threads N: worker threads (default 4);\n"
 			     "--tick S: how often the server's own work runs, e.g. escalating overdue cases (default 60);\n"
 			     "--session-ttl S: session lifetime in seconds (default 43200; or GONGZHI_SESSION_TTL).",
-	 "gongzhi [--data DIR] serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N] [--session-ttl S] [--tick S]"},
+	 "gongzhi [--data DIR] serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N] [--session-ttl S] [--tick S] [--sync window|full]"},
 	{"demo", cmd_demo, "Load the demonstration data: the seed reports' residents' problems at their real places\n"
 			   "(新民社区, 罗滩社区, 文庙社区, 姚家铺村, 彭水), with their histories, and demo accounts\n"
 			   "(password from GONGZHI_DEMO_PASSWORD, else generated and printed once). Once only.",

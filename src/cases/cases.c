@@ -579,8 +579,20 @@ static void make_tracking(char out[CASE_TRACKING_LEN + 1])
 {
 	/* Crockford-like: no 0/O, 1/I/L, so a code read over the phone is not misheard. */
 	static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-	for (int i = 0; i < CASE_TRACKING_LEN; i++)
-		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	enum { N = sizeof alphabet - 1, TOP = 256 / N * N };
+	/* One draw of random bytes for the whole code (a draw per character was ten getrandom
+	 * calls per case); bytes at or above TOP are dropped so every character is equally likely. */
+	unsigned char rnd[32];
+	size_t used = sizeof rnd;
+	for (int i = 0; i < CASE_TRACKING_LEN;) {
+		if (used == sizeof rnd) {
+			randombytes_buf(rnd, sizeof rnd);
+			used = 0;
+		}
+		unsigned char b = rnd[used++];
+		if (b < TOP)
+			out[i++] = alphabet[b % N];
+	}
 	out[CASE_TRACKING_LEN] = '\0';
 }
 

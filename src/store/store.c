@@ -3,11 +3,14 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/secret.h"
 #include "core/util.h"
@@ -15,6 +18,10 @@
 enum {
 	BUSY_TIMEOUT_MS = 10000,  /* cross-process wait for SQLite's lock */
 	WRITE_LOCK_WAIT_S = 10,   /* in-process wait for the write lock */
+	BATCH_MAX = 256,
+	CKPT_FRAMES = 16000,  /* WAL pages (64 MB) after which the checkpointer copies them back */
+	TAIL_WAIT_MS = 20,    /* how long the writer waits for readers to restart the log */
+	SYNC_WINDOW_MS = 100, /* STORE_SYNC_WINDOW: the longest an acknowledged commit stays unsynced */
 };
 
 struct cached {
@@ -77,6 +84,17 @@ struct store {
 	bool ckpt_running, ckpt_stop, ckpt_wanted;
 	pthread_mutex_t ckpt_mu;
 	pthread_cond_t ckpt_cv;
+	atomic_uint ckpt_passes; /* passes the checkpointer finished */
+	/* the writer's own view of the WAL (writer thread only) */
+	int ckpt_frames;          /* WAL pages after which a pass is asked for (CKPT_FRAMES) */
+	int wal_frames;           /* frames in the WAL after the last commit */
+	int ckpt_next;            /* frames at which the next pass is asked for */
+	bool ckpt_asked;          /* a pass was asked for and the log not yet restarted */
+	unsigned ckpt_asked_pass; /* ckpt_passes when it was asked */
+	/* durability: every commit synced, or commits synced by the checkpointer thread at most
+	 * SYNC_WINDOW_MS after they were acknowledged */
+	store_sync sync;
+	atomic_uint commits, synced; /* commits of the writer; how many of them the last sync covered */
 };
 
 static void defer_drop(struct conn *c, const struct defer_mark *m);
@@ -135,17 +153,21 @@ static struct conn *conn_get(store *s)
 		return NULL;
 	}
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
-	/* WAL lets readers run beside the one writer. synchronous=FULL: an acknowledged write is
-	 * on disk even if the power fails (Debian's default, stated here on purpose). */
+	/* WAL lets readers run beside the one writer. synchronous=FULL: a commit returns once its
+	 * frames are on disk, power cut or not; NORMAL (STORE_SYNC_WINDOW): once they are in the
+	 * operating system's cache, which a killed process cannot lose, and the checkpointer thread
+	 * syncs them within SYNC_WINDOW_MS. The map covers a county's database (SQLite caps it at
+	 * 2 GB): B-tree pages are read in place, not copied by pread into each connection's cache. */
 	static const char *const pragmas =
 		"PRAGMA journal_mode=WAL;"
-		"PRAGMA synchronous=FULL;"
 		"PRAGMA foreign_keys=ON;"
 		"PRAGMA temp_store=MEMORY;"
 		"PRAGMA cache_size=-32000;"
-		"PRAGMA mmap_size=268435456;";
+		"PRAGMA mmap_size=2147418112;";
 	char *err = NULL;
-	if (sqlite3_exec(c->db, pragmas, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(c->db, pragmas, NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(c->db, s->sync == STORE_SYNC_WINDOW ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", NULL,
+			 NULL, &err) != SQLITE_OK) {
 		gz_log(GZ_LOG_ERROR, "cannot configure database \"%s\": %s", s->path, err ? err : "?");
 		sqlite3_free(err);
 		sqlite3_close_v2(c->db);
@@ -225,6 +247,30 @@ void store_close(store *s)
 	pthread_cond_destroy(&s->ckpt_cv);
 	free(s->path);
 	free(s);
+}
+
+void store_set_sync(store *s, store_sync mode)
+{
+	s->sync = mode;
+	struct conn *c = conn_get(s); /* connections of other threads open with it */
+	if (c)
+		sqlite3_exec(c->db, mode == STORE_SYNC_WINDOW ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", NULL,
+			     NULL, NULL);
+}
+
+store_sync store_get_sync(const store *s)
+{
+	return s->sync;
+}
+
+void store_set_checkpoint_pages(store *s, int pages)
+{
+	s->ckpt_frames = pages > 0 ? pages : CKPT_FRAMES;
+}
+
+unsigned store_unsynced(store *s)
+{
+	return atomic_load(&s->commits) - atomic_load(&s->synced);
 }
 
 const char *store_path(const store *s)
@@ -478,6 +524,8 @@ gz_err store_write_commit(store *s, gz_error *e)
 		out = store_fail(s, rc, e, "committing a write");
 	if (out && !sqlite3_get_autocommit(c->db))
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	else if (!out && s->sync == STORE_SYNC_WINDOW)
+		atomic_fetch_add(&s->commits, 1); /* for the checkpointer's sync */
 	c->in_write = false;
 	pthread_mutex_unlock(&s->write_mu);
 	return out;
@@ -618,18 +666,18 @@ void store_bulk_mode(store *s, bool on)
 
 /* --- group commit ----------------------------------------------------------------------- */
 
-enum {
-	BATCH_MAX = 256,
-	CKPT_FRAMES = 16000, /* WAL pages (64 MB) after which the checkpointer copies them back */
-};
-
 /* After each commit of the writer's connection (replaces its autocheckpoint). */
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	(void)db;
 	(void)name;
 	store *s = arg;
-	if (frames >= CKPT_FRAMES) {
+	if (frames < s->ckpt_next - s->ckpt_frames) /* the log started again from its beginning */
+		s->ckpt_next = s->ckpt_frames;
+	s->wal_frames = frames;
+	if (!s->ckpt_asked && frames >= s->ckpt_next) {
+		s->ckpt_asked = true;
+		s->ckpt_asked_pass = atomic_load(&s->ckpt_passes);
 		pthread_mutex_lock(&s->ckpt_mu);
 		s->ckpt_wanted = true;
 		pthread_cond_signal(&s->ckpt_cv);
@@ -638,24 +686,93 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
+/* The checkpointer copied the bulk of the WAL beside the writer; the writer copies the rest
+ * between two batches and waits briefly for readers, so that its next commit starts the log
+ * from its beginning. SQLite restarts the log only when a write begins with every frame copied
+ * back: a writer that never pauses starved that, and the WAL grew by 150 MB a second under
+ * load, to gigabytes, each page read searching a longer index of it. Busy readers: tried again
+ * CKPT_FRAMES later. Writer thread only, outside a transaction. */
+static void ckpt_tail(store *s, sqlite3 *db)
+{
+	if (!s->ckpt_asked || atomic_load(&s->ckpt_passes) == s->ckpt_asked_pass)
+		return;
+	int nlog = 0, nckpt = 0;
+	sqlite3_busy_timeout(db, TAIL_WAIT_MS);
+	int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, &nlog, &nckpt);
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	s->ckpt_asked = false;
+	if (rc == SQLITE_OK) {
+		s->ckpt_next = s->ckpt_frames;
+	} else {
+		if (rc != SQLITE_BUSY)
+			gz_log(GZ_LOG_WARN, "checkpoint of \"%s\" failed: %s", s->path, sqlite3_errmsg(db));
+		s->ckpt_next = s->wal_frames + s->ckpt_frames;
+	}
+}
+
+/* STORE_SYNC_WINDOW: make every commit acknowledged so far durable. fdatasync through a
+ * descriptor of our own flushes the file's pages whoever wrote them (the writer's connection
+ * keeps its own). */
+static void wal_sync(store *s)
+{
+	unsigned upto = atomic_load(&s->commits);
+	if (upto == atomic_load(&s->synced))
+		return;
+	char path[4096];
+	snprintf(path, sizeof path, "%s-wal", s->path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT) /* no WAL: the last connection closed and copied it back */
+			gz_log(GZ_LOG_WARN, "cannot open \"%s\" to sync it: %s", path, strerror(errno));
+		return;
+	}
+	if (fdatasync(fd) == 0)
+		atomic_store(&s->synced, upto);
+	else
+		gz_log(GZ_LOG_ERROR, "cannot sync \"%s\": %s", path, strerror(errno));
+	close(fd);
+}
+
 static void *ckpt_main(void *arg)
 {
 	store *s = arg;
 	pthread_setname_np(pthread_self(), "gz-checkpoint");
 	pthread_mutex_lock(&s->ckpt_mu);
 	for (;;) {
-		while (!s->ckpt_wanted && !s->ckpt_stop)
-			pthread_cond_wait(&s->ckpt_cv, &s->ckpt_mu);
-		if (s->ckpt_stop)
-			break;
+		if (s->sync == STORE_SYNC_WINDOW) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += SYNC_WINDOW_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			while (!s->ckpt_wanted && !s->ckpt_stop)
+				if (pthread_cond_timedwait(&s->ckpt_cv, &s->ckpt_mu, &until) == ETIMEDOUT)
+					break;
+		} else {
+			while (!s->ckpt_wanted && !s->ckpt_stop)
+				pthread_cond_wait(&s->ckpt_cv, &s->ckpt_mu);
+		}
+		bool stop = s->ckpt_stop, wanted = s->ckpt_wanted;
 		s->ckpt_wanted = false;
 		pthread_mutex_unlock(&s->ckpt_mu);
-		sqlite3 *db = store_db(s);
-		int nlog = 0, nckpt = 0;
-		/* PASSIVE: copy what no reader still needs, never wait for the writer or readers. */
-		int rc = db ? sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt) : SQLITE_ERROR;
-		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-			gz_log(GZ_LOG_WARN, "checkpoint of \"%s\" failed: %s", s->path, db ? sqlite3_errmsg(db) : "no connection");
+		if (s->sync == STORE_SYNC_WINDOW)
+			wal_sync(s);
+		if (stop) {
+			pthread_mutex_lock(&s->ckpt_mu);
+			break;
+		}
+		if (wanted) {
+			sqlite3 *db = store_db(s);
+			int nlog = 0, nckpt = 0;
+			/* PASSIVE: copy what no reader still needs, never wait for the writer or readers. */
+			int rc = db ? sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt) : SQLITE_ERROR;
+			if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+				gz_log(GZ_LOG_WARN, "checkpoint of \"%s\" failed: %s", s->path,
+				       db ? sqlite3_errmsg(db) : "no connection");
+			atomic_fetch_add(&s->ckpt_passes, 1);
+		}
 		pthread_mutex_lock(&s->ckpt_mu);
 	}
 	pthread_mutex_unlock(&s->ckpt_mu);
@@ -788,6 +905,11 @@ static void *writer_main(void *arg)
 		for (struct write_job *j = waiting; j; j = j->next)
 			j->done = true;
 		pthread_cond_broadcast(&s->done_cv);
+		if (db && s->ckpt_running && s->ckpt_asked) {
+			pthread_mutex_unlock(&s->q_mu);
+			ckpt_tail(s, db);
+			pthread_mutex_lock(&s->q_mu);
+		}
 	}
 	pthread_mutex_unlock(&s->q_mu);
 	return NULL;
@@ -810,7 +932,14 @@ gz_err store_writer_start(store *s, gz_error *e)
 	if (s->writer_running)
 		return GZ_OK;
 	s->writer_stop = false;
-	s->ckpt_stop = s->ckpt_wanted = false;
+	s->ckpt_stop = false;
+	/* A first pass at once: after a crash the log recovered at open is not yet copied back, and
+	 * until it is every read searches its index. */
+	s->ckpt_wanted = true;
+	if (!s->ckpt_frames)
+		s->ckpt_frames = CKPT_FRAMES;
+	s->ckpt_next = s->ckpt_frames;
+	s->ckpt_asked = false;
 	/* Without the checkpointer the writer keeps SQLite's autocheckpoint. */
 	s->ckpt_running = pthread_create(&s->ckpt, NULL, ckpt_main, s) == 0;
 	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {

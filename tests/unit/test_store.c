@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "store/store.h"
 #include "testkit.h"
@@ -280,6 +281,108 @@ static void checkpoint_empties_the_wal(void **state)
 	store_write_rollback(f->s);
 }
 
+/* Writes that never pause, with readers beside them: the log still starts again from its
+ * beginning, so the WAL stays near the checkpoint threshold (50 pages here) instead of growing
+ * by every write — SQLite restarts it only when a write begins with all of it copied back, and
+ * a busy writer never gave it that moment (the WAL grew to gigabytes under load). */
+static gz_err blob_job(store *s, void *ctx, gz_error *e)
+{
+	(void)ctx;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO big(b) VALUES(zeroblob(6000))"); /* two pages */
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "inserting");
+}
+
+struct churn {
+	store *s;
+	int jobs, ok;
+	volatile int *stop;
+};
+
+static void *blob_writer(void *arg)
+{
+	struct churn *c = arg;
+	for (int i = 0; i < c->jobs; i++) {
+		gz_error e = {0};
+		if (store_write_run(c->s, blob_job, NULL, &e) == GZ_OK)
+			c->ok++;
+	}
+	return NULL;
+}
+
+static void *blob_reader(void *arg)
+{
+	struct churn *c = arg;
+	while (!*c->stop) {
+		store_read_begin(c->s);
+		count_rows(c->s, "SELECT count(*) FROM big");
+		store_read_end(c->s);
+		store_reset_all(c->s);
+	}
+	return NULL;
+}
+
+static void wal_restarts_under_continuous_writes(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	assert_int_equal(store_exec(f->s, "CREATE TABLE big(id INTEGER PRIMARY KEY, b BLOB)", &e), GZ_OK);
+	store_set_checkpoint_pages(f->s, 50);
+	assert_int_equal(store_writer_start(f->s, &e), GZ_OK);
+	enum { W = 4, R = 2, JOBS = 300 };
+	volatile int stop = 0;
+	pthread_t tw[W], tr[R];
+	struct churn cw[W], cr = {f->s, 0, 0, &stop};
+	for (int i = 0; i < R; i++)
+		pthread_create(&tr[i], NULL, blob_reader, &cr);
+	off_t most = 0;
+	for (int i = 0; i < W; i++) {
+		cw[i] = (struct churn){f->s, JOBS, 0, &stop};
+		pthread_create(&tw[i], NULL, blob_writer, &cw[i]);
+	}
+	int ok = 0;
+	for (int i = 0; i < W; i++) {
+		pthread_join(tw[i], NULL);
+		ok += cw[i].ok;
+	}
+	most = wal_size(f->dir);
+	stop = 1;
+	for (int i = 0; i < R; i++)
+		pthread_join(tr[i], NULL);
+	assert_int_equal(ok, W * JOBS);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM big"), W * JOBS);
+	/* 1,200 writes of two pages each: ≈ 10 MB of WAL if it never started again. */
+	fprintf(stderr, "# WAL after %d writes: %lld bytes\n", ok, (long long)most);
+	assert_true(most < 2 * 1024 * 1024);
+}
+
+/* STORE_SYNC_WINDOW: a write is acknowledged before it is synced, and synced within the window. */
+static void window_sync_follows_the_writes(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	store_set_sync(f->s, STORE_SYNC_WINDOW);
+	assert_int_equal(store_writer_start(f->s, &e), GZ_OK);
+	for (int i = 0; i < 5; i++) {
+		struct row r = {77, i * 7};
+		assert_int_equal(store_write_run(f->s, insert_job, &r, &e), GZ_OK);
+	}
+	unsigned left = store_unsynced(f->s);
+	for (int i = 0; i < 50 && left; i++) { /* up to 1 s: the window is 100 ms */
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+		left = store_unsynced(f->s);
+	}
+	assert_int_equal(left, 0);
+	store_writer_stop(f->s);
+	store_set_sync(f->s, STORE_SYNC_FULL);
+	struct row r = {77, 70};
+	assert_int_equal(store_write_run(f->s, insert_job, &r, &e), GZ_OK);
+	assert_int_equal(store_unsynced(f->s), 0); /* FULL: synced inside the commit */
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t WHERE who = 77"), 6);
+}
+
 static void migrations_apply_once(void **state)
 {
 	struct fx *f = *state;
@@ -312,6 +415,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(direct_mode_and_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrations_apply_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(checkpoint_empties_the_wal, setup, teardown),
+		cmocka_unit_test_setup_teardown(wal_restarts_under_continuous_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(window_sync_follows_the_writes, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
