@@ -75,17 +75,34 @@ static unsigned kind_bit(const char *k)
 /* --- rows --------------------------------------------------------------------------------- */
 
 /* Place name: the village's own, or "village · grid" below it (the village read only then). */
-#define CASE_COLS                                                                                          \
-	"c.id, c.tracking_code, c.place_code,"                                                               \
+/* A grid or building is named with its village. */
+#define CASE_PLACE_NAME                                                                                    \
 	" CASE WHEN length(c.place_code) > 12 THEN coalesce((SELECT v.name FROM places v WHERE v.level = 5"  \
 	" AND v.code = substr(c.place_code, 1, 12)), '') || ' · ' || coalesce(p.name, '')"                   \
-	" ELSE coalesce(p.name, '') END,"                                                                    \
+	" ELSE coalesce(p.name, '') END"
+#define CASE_COLS                                                                                          \
+	"c.id, c.tracking_code, c.place_code," CASE_PLACE_NAME ","                                           \
 	" c.type, c.channel, coalesce(c.kind, ''), c.status, c.title, c.reporter_name, c.reporter_phone,"    \
 	" coalesce(c.household_id, 0), coalesce(c.department_id, 0), coalesce(d.name, ''), c.parties,"       \
 	" c.mediator, coalesce(c.outcome, ''), coalesce(c.resolution, ''), coalesce(c.rating, ''),"          \
 	" c.reopened, c.year, c.work_year, c.month, c.due_days, c.due_at, coalesce(c.feedback_at, 0),"       \
 	" coalesce(c.resolved_at, 0), coalesce(c.closed_at, 0), c.escalation_level,"                         \
 	" coalesce(c.escalated_to, ''), c.created_by, c.created_at, c.updated_at"
+/* A list row as JSON, rendered by SQLite's json_object (a list of 20 rendered by jansson spent half
+ * its time building and writing the tree): the fields of cases_list_rows, then the sealed phone and
+ * the id. Times as gz_time_rfc3339 writes them; ?11 is the list's now. */
+#define CASE_T(x) "strftime('%Y-%m-%dT%H:%M:%S+08:00', " x " + 28800, 'unixepoch')"
+#define CASE_JSON                                                                                          \
+	"json_object('id', c.id, 'tracking_code', c.tracking_code, 'place_code', c.place_code,"              \
+	" 'place_name'," CASE_PLACE_NAME ", 'type', c.type, 'channel', c.channel, 'kind', nullif(c.kind, ''),"  \
+	" 'status', c.status, 'title', c.title, 'reporter_name', c.reporter_name,"                           \
+	" 'department_name', coalesce(d.name, ''), 'resolution', nullif(c.resolution, ''),"                  \
+	" 'reopened', json(iif(c.reopened, 'true', 'false')), 'year', c.year, 'work_year', c.work_year,"     \
+	" 'carried_from', iif(c.work_year > c.year, c.year, NULL), 'due_at', " CASE_T("c.due_at") ","        \
+	" 'overdue', json(iif(c.feedback_at IS NULL AND c.due_at < ?11 AND c.status NOT IN ('resolved', 'closed'),"  \
+	" 'true', 'false')), 'feedback_at', " CASE_T("nullif(c.feedback_at, 0)") ","                         \
+	" 'escalation_level', c.escalation_level, 'created_at', " CASE_T("c.created_at") "),"                \
+	" c.reporter_phone, c.id"
 #define CASE_JOINS                                                                                         \
 	" LEFT JOIN places p ON p.level = length(c.place_code) / 3 + 1 AND p.code = c.place_code"            \
 	" LEFT JOIN case_departments d ON d.id = c.department_id"
@@ -836,16 +853,34 @@ static int64_t range_size(store *s, const gz_range *r)
 	return store_step_int(st);
 }
 
-gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now, case_visit fn, void *ctx, bool *more,
-		  gz_error *e)
+/* The plans of a list, each in two forms: the columns of case_from_row, or a row as JSON. */
+#define PLAN_SEARCH(COLS)                                                                                  \
+	"SELECT " COLS " FROM case_text t JOIN cases c ON c.id = t.rowid" CASE_JOINS                          \
+	" WHERE case_text MATCH ?15 AND t.rowid < ?3 AND" LIST_WHERE " ORDER BY t.rowid DESC LIMIT ?14"
+#define PLAN_DEPT(COLS)                                                                                    \
+	"SELECT " COLS " FROM cases c INDEXED BY cases_department" CASE_JOINS                                 \
+	" WHERE c.department_id = ?13 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14"
+#define PLAN_LEVEL(COLS, IDX, N)                                                                           \
+	"SELECT " COLS " FROM cases c INDEXED BY " IDX CASE_JOINS " WHERE substr(c.place_code, 1, " N ") = ?16" \
+	" AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14"
+#define PLAN_SCAN(COLS)                                                                                    \
+	"SELECT " COLS " FROM cases c NOT INDEXED" CASE_JOINS " WHERE" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14"
+#define PLAN_PLACE(COLS)                                                                                   \
+	"SELECT " COLS " FROM (SELECT c.id FROM cases c INDEXED BY cases_place"                              \
+	" WHERE" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14) x JOIN cases c ON c.id = x.id" CASE_JOINS         \
+	" ORDER BY c.id DESC"
+
+/* The list's statement, bound; NULL in *out with GZ_OK when the list is empty by its nature (a
+ * department user without a department, a search with nothing searchable). */
+static gz_err list_stmt(store *s, const gz_user *u, const case_filter *f, int64_t now, bool json, sqlite3_stmt **out,
+			gz_error *e)
 {
+	*out = NULL;
 	int64_t dept = 0;
 	if (u->role == ROLE_DEPARTMENT) {
 		dept = cases_user_department(s, u->id);
-		if (!dept) {
-			*more = false;
+		if (!dept)
 			return GZ_OK; /* a department user not yet in a department has no queue */
-		}
 	}
 	sqlite3_stmt *st;
 	char *match = NULL;
@@ -861,7 +896,6 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 			split[--n] = '\0';
 		if (!n) {
 			free(split);
-			*more = false;
 			return GZ_OK; /* nothing searchable (only punctuation) */
 		}
 		match = malloc(n + 3);
@@ -871,20 +905,18 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 		}
 		snprintf(match, n + 3, "\"%s\"", split);
 		free(split);
-		st = store_stmt(s, "SELECT " CASE_COLS " FROM case_text t JOIN cases c ON c.id = t.rowid" CASE_JOINS
-				   " WHERE case_text MATCH ?15 AND t.rowid < ?3 AND" LIST_WHERE " ORDER BY t.rowid DESC LIMIT ?14");
+		st = store_stmt(s, json ? PLAN_SEARCH(CASE_JSON) : PLAN_SEARCH(CASE_COLS));
 	} else if (dept) {
-		st = store_stmt(s, "SELECT " CASE_COLS " FROM cases c INDEXED BY cases_department" CASE_JOINS
-				   " WHERE c.department_id = ?13 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14");
+		st = store_stmt(s, json ? PLAN_DEPT(CASE_JSON) : PLAN_DEPT(CASE_COLS));
 	} else if (level_len == 6 || level_len == 9 || level_len == 12) {
 		/* A county, township or village: its own index holds its cases in id order, so the
 		 * newest come first and the page stops the walk (migration 2). */
-		st = level_len == 6 ? store_stmt(s, "SELECT " CASE_COLS " FROM cases c INDEXED BY cases_county" CASE_JOINS
-						 " WHERE substr(c.place_code, 1, 6) = ?16 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14")
-		     : level_len == 9 ? store_stmt(s, "SELECT " CASE_COLS " FROM cases c INDEXED BY cases_township" CASE_JOINS
-						   " WHERE substr(c.place_code, 1, 9) = ?16 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14")
-				      : store_stmt(s, "SELECT " CASE_COLS " FROM cases c INDEXED BY cases_village" CASE_JOINS
-						   " WHERE substr(c.place_code, 1, 12) = ?16 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14");
+		st = level_len == 6   ? store_stmt(s, json ? PLAN_LEVEL(CASE_JSON, "cases_county", "6")
+							 : PLAN_LEVEL(CASE_COLS, "cases_county", "6"))
+		     : level_len == 9 ? store_stmt(s, json ? PLAN_LEVEL(CASE_JSON, "cases_township", "9")
+							 : PLAN_LEVEL(CASE_COLS, "cases_township", "9"))
+				      : store_stmt(s, json ? PLAN_LEVEL(CASE_JSON, "cases_village", "12")
+							 : PLAN_LEVEL(CASE_COLS, "cases_village", "12"));
 		by_level = true;
 	} else {
 		/* The country, a province or a city holding most cases: walk them newest first and
@@ -895,12 +927,9 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 		if (mx)
 			total = store_step_int(mx);
 		if (!*f->range.lo || in_range * 200 >= total)
-			st = store_stmt(s, "SELECT " CASE_COLS " FROM cases c NOT INDEXED" CASE_JOINS " WHERE" LIST_WHERE
-					   " ORDER BY c.id DESC LIMIT ?14");
+			st = store_stmt(s, json ? PLAN_SCAN(CASE_JSON) : PLAN_SCAN(CASE_COLS));
 		else
-			st = store_stmt(s, "SELECT " CASE_COLS " FROM (SELECT c.id FROM cases c INDEXED BY cases_place"
-					   " WHERE" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14) x JOIN cases c ON c.id = x.id"
-					   CASE_JOINS " ORDER BY c.id DESC");
+			st = store_stmt(s, json ? PLAN_PLACE(CASE_JSON) : PLAN_PLACE(CASE_COLS));
 	}
 	if (!st) {
 		free(match);
@@ -924,12 +953,23 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 	if (by_level)
 		sqlite3_bind_text(st, 16, f->range.lo, -1, SQLITE_TRANSIENT);
 	free(match);
+	*out = st;
+	return GZ_OK;
+}
+
+gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now, case_visit fn, void *ctx, bool *more,
+		  gz_error *e)
+{
+	sqlite3_stmt *st;
+	gz_err rc = list_stmt(s, u, f, now, false, &st, e);
+	*more = false;
+	if (rc || !st)
+		return rc;
 	/* Rows go to fn as they are stepped: a page of 4 kB records malloc'd, zeroed and freed was a
 	 * tenth of a list's time. fn must not query (cases_list's contract). */
 	case_rec row;
 	int n = 0, sr;
 	bool stop = false;
-	*more = false;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == f->limit) {
 			*more = true;
@@ -940,6 +980,33 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 			continue;
 		case_from_row(st, &row, NULL);
 		stop = fn(ctx, &row) != 0;
+	}
+	sqlite3_reset(st);
+	return sr == SQLITE_ROW || sr == SQLITE_DONE ? GZ_OK : store_fail(s, sr, e, "reading cases");
+}
+
+gz_err cases_list_rows(store *s, const gz_user *u, const case_filter *f, int64_t now, case_row_visit fn, void *ctx,
+		       bool *more, gz_error *e)
+{
+	sqlite3_stmt *st;
+	gz_err rc = list_stmt(s, u, f, now, true, &st, e);
+	*more = false;
+	if (rc || !st)
+		return rc;
+	int n = 0, sr;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == f->limit) {
+			*more = true;
+			break;
+		}
+		n++;
+		char phone[sizeof ((case_rec *)0)->reporter_phone];
+		store_col_sealed(st, 1, phone, sizeof phone);
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0), phone,
+		       sqlite3_column_int64(st, 2))) {
+			sqlite3_reset(st);
+			return GZ_OK; /* *more stays false: the visitor stopped the page itself */
+		}
 	}
 	sqlite3_reset(st);
 	return sr == SQLITE_ROW || sr == SQLITE_DONE ? GZ_OK : store_fail(s, sr, e, "reading cases");

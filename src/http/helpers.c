@@ -125,6 +125,12 @@ void http_reply_list(http_req *r, json_t *items, const char *next_cursor)
 	r->reply = json_pack("{so s:s?}", "items", items, "next_cursor", next_cursor);
 }
 
+void http_reply_text(http_req *r, const char *text, size_t len)
+{
+	r->reply_text = text;
+	r->reply_text_len = len;
+}
+
 gz_err http_scope_range(http_req *r, const char *under, gz_range *out)
 {
 	return scope_intersect(r->user ? r->user->scope : "\x01", under, out, &r->err);

@@ -153,24 +153,11 @@ static int render_part(const char *part, size_t n, void *data)
 	return 0;
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *c, arena *a, int status, json_t *body,
-				 const http_header *extra)
+/* Queue text (JSON, arena-owned or static when a is NULL... see send_json) as the reply. */
+static enum MHD_Result send_text(struct MHD_Connection *c, int status, const char *text, size_t len,
+				 enum MHD_ResponseMemoryMode mode, const http_header *extra)
 {
-	static const char fallback[] = "{\"error\":{\"code\":\"internal\",\"message\":\"cannot render reply\"}}";
-	struct render rd = {.a = a};
-	if (json_dump_callback(body, render_part, &rd, JSON_COMPACT) != 0 || rd.failed)
-		rd.len = 0;
-	char *text = rd.p;
-	size_t len = rd.len, cap = rd.cap;
-	struct MHD_Response *resp;
-	if (!text || len == 0 || len > cap) {
-		if (text && !a)
-			free(text);
-		resp = MHD_create_response_from_buffer(sizeof fallback - 1, (void *)fallback, MHD_RESPMEM_PERSISTENT);
-		status = 500;
-	} else {
-		resp = MHD_create_response_from_buffer(len, text, a ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
-	}
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)text, mode);
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
@@ -181,6 +168,23 @@ static enum MHD_Result send_json(struct MHD_Connection *c, arena *a, int status,
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, arena *a, int status, json_t *body,
+				 const http_header *extra)
+{
+	static const char fallback[] = "{\"error\":{\"code\":\"internal\",\"message\":\"cannot render reply\"}}";
+	struct render rd = {.a = a};
+	if (json_dump_callback(body, render_part, &rd, JSON_COMPACT) != 0 || rd.failed)
+		rd.len = 0;
+	char *text = rd.p;
+	size_t len = rd.len, cap = rd.cap;
+	if (!text || len == 0 || len > cap) {
+		if (text && !a)
+			free(text);
+		return send_text(c, 500, fallback, sizeof fallback - 1, MHD_RESPMEM_PERSISTENT, extra);
+	}
+	return send_text(c, status, text, len, a ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE, extra);
 }
 
 static json_t *error_json(const gz_error *e, gz_err code)
@@ -443,7 +447,7 @@ static gz_err run_route(http_req *r, struct conn_ctx *cx, bool *write)
 		store_read_begin(r->store);
 		rc = rt->handler(r);
 		store_read_end(r->store);
-		if (!rc && !r->reply && r->reply_fd <= 0)
+		if (!rc && !r->reply && !r->reply_text && r->reply_fd <= 0)
 			rc = http_fail(r, GZ_E_INTERNAL, NULL, "%s built no reply", rt->pattern);
 		return rc;
 	}
@@ -493,6 +497,8 @@ static enum MHD_Result finish(http_server *srv, struct MHD_Connection *c, struct
 		if (gz_err_status(rc) >= 500)
 			gz_log(GZ_LOG_ERROR, "%s %s: %s", r->route ? r->route->pattern : "-", url, r->err.message);
 		ret = send_error(c, cx->a, rc, &r->err, r->headers);
+	} else if (r->reply_text) {
+		ret = send_text(c, r->status, r->reply_text, r->reply_text_len, MHD_RESPMEM_PERSISTENT, r->headers);
 	} else {
 		json_t *reply = r->reply ? r->reply : json_object();
 		ret = send_json(c, cx->a, r->status, reply, r->headers);
