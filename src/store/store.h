@@ -91,8 +91,8 @@ const char *store_col_text(sqlite3_stmt *st, int col);
 typedef gz_err (*store_write_fn)(store *s, void *ctx, gz_error *e);
 
 /* Run fn inside a write transaction and return only after that transaction has committed
- * (synchronous=FULL: on disk). When the group writer runs (store_writer_start), fn runs on the
- * writer thread inside a savepoint, batched with the jobs of other threads into one COMMIT —
+ * (on disk, or written to the OS and synced within 100 ms: store_sync). When the group writer
+ * runs (store_writer_start), fn runs on the writer thread inside a savepoint, batched with the jobs of other threads into one COMMIT —
  * one fsync for many writes — and a failing fn undoes only its own changes; otherwise fn runs
  * on the calling thread in its own transaction. If the commit itself fails, every job of the
  * batch gets the error and none is acknowledged. Called from inside a job, fn just runs. */
@@ -125,7 +125,10 @@ gz_err store_defer(store *s, const store_deferral *kind, const void *rec, size_t
  * the jobs already queued, then joins. With the writer runs a checkpointer thread: the writer's
  * commits no longer copy the WAL back into the database themselves (SQLite's autocheckpoint
  * did that inside the commit that crossed 1000 pages, holding every write of that batch); the
- * checkpointer does it beside them, passively, on its own connection. */
+ * checkpointer does it beside them, passively, on its own connection, every 16,000 WAL pages
+ * (store_set_checkpoint_pages); the writer then copies the rest between two batches so that the
+ * log starts again from its beginning (a busy writer otherwise kept it growing without end). The
+ * checkpointer also syncs the WAL under STORE_SYNC_WINDOW. */
 gz_err store_writer_start(store *s, gz_error *e);
 /* Copy the WAL back into the database now, on the calling thread's connection, outside any
  * transaction (GZ_E_INTERNAL inside one). truncate: a TRUNCATE checkpoint — every committed frame
