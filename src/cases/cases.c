@@ -828,15 +828,18 @@ gz_err cases_create(store *s, const gz_user *u, const case_new *in, int64_t now,
 
 /* --- lists -------------------------------------------------------------------------------- */
 
-/* The shared filter of every list plan: ?1 ?2 the range, ?3 the cursor, ?4 … ?13 the filters,
- * ?14 the limit. */
-#define LIST_WHERE                                                                                          \
-	" c.place_code >= ?1 AND c.place_code < ?2 AND c.id < ?3"                                           \
-	" AND (?4 IS NULL OR c.status = ?4 OR (?4 = 'open' AND c.status NOT IN ('resolved', 'closed')))"     \
-	" AND (?5 IS NULL OR coalesce(c.kind, 'none') = ?5) AND (?6 IS NULL OR c.channel = ?6)"              \
-	" AND (?7 IS NULL OR c.type = ?7) AND (?8 = 0 OR c.year = ?8) AND (?9 = 0 OR c.work_year = ?9)"       \
-	" AND (?10 = 0 OR (c.feedback_at IS NULL AND c.due_at < ?11 AND c.status NOT IN ('resolved', 'closed')))" \
-	" AND (?12 = 0 OR c.escalation_level > 0) AND (?13 = 0 OR c.department_id = ?13)"
+/* The filter of a list plan, with only the terms its filters need (a term per filter that is
+ * always there, "?5 IS NULL OR …", cost SQLite as much again as the walk itself): ?1 ?2 the
+ * range, ?3 the cursor, ?4 … ?13 the filters, ?14 the limit. */
+static void list_where(const case_filter *f, int64_t dept, char *out, size_t n)
+{
+	snprintf(out, n, " c.place_code >= ?1 AND c.place_code < ?2 AND c.id < ?3%s%s%s%s%s%s%s%s%s",
+		 !f->status ? "" : !strcmp(f->status, "open") ? " AND c.status NOT IN ('resolved', 'closed')" : " AND c.status = ?4",
+		 f->kind ? " AND coalesce(c.kind, 'none') = ?5" : "", f->channel ? " AND c.channel = ?6" : "",
+		 f->type ? " AND c.type = ?7" : "", f->year ? " AND c.year = ?8" : "", f->work_year ? " AND c.work_year = ?9" : "",
+		 f->overdue ? " AND c.feedback_at IS NULL AND c.due_at < ?11 AND c.status NOT IN ('resolved', 'closed')" : "",
+		 f->escalated ? " AND c.escalation_level > 0" : "", dept ? " AND c.department_id = ?13" : "");
+}
 
 /* Roughly how many cases lie in range (from the counters), to choose the list's plan. */
 static int64_t range_size(store *s, const gz_range *r)
@@ -853,21 +856,21 @@ static int64_t range_size(store *s, const gz_range *r)
 	return store_step_int(st);
 }
 
-/* The plans of a list, each in two forms: the columns of case_from_row, or a row as JSON. */
-#define PLAN_SEARCH(COLS)                                                                                  \
-	"SELECT " COLS " FROM case_text t JOIN cases c ON c.id = t.rowid" CASE_JOINS                          \
-	" WHERE case_text MATCH ?15 AND t.rowid < ?3 AND" LIST_WHERE " ORDER BY t.rowid DESC LIMIT ?14"
-#define PLAN_DEPT(COLS)                                                                                    \
-	"SELECT " COLS " FROM cases c INDEXED BY cases_department" CASE_JOINS                                 \
-	" WHERE c.department_id = ?13 AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14"
-#define PLAN_LEVEL(COLS, IDX, N)                                                                           \
-	"SELECT " COLS " FROM cases c INDEXED BY " IDX CASE_JOINS " WHERE substr(c.place_code, 1, " N ") = ?16" \
-	" AND" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14"
-#define PLAN_SCAN(COLS)                                                                                    \
-	"SELECT " COLS " FROM cases c NOT INDEXED" CASE_JOINS " WHERE" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14"
-#define PLAN_PLACE(COLS)                                                                                   \
-	"SELECT " COLS " FROM (SELECT c.id FROM cases c INDEXED BY cases_place"                              \
-	" WHERE" LIST_WHERE " ORDER BY c.id DESC LIMIT ?14) x JOIN cases c ON c.id = x.id" CASE_JOINS         \
+/* The plans of a list: the columns (those of case_from_row, or a row as JSON) and the filter go
+ * in as %s. */
+#define PLAN_SEARCH                                                                                        \
+	"SELECT %s FROM case_text t JOIN cases c ON c.id = t.rowid" CASE_JOINS                                \
+	" WHERE case_text MATCH ?15 AND t.rowid < ?3 AND%s ORDER BY t.rowid DESC LIMIT ?14"
+#define PLAN_DEPT                                                                                          \
+	"SELECT %s FROM cases c INDEXED BY cases_department" CASE_JOINS                                       \
+	" WHERE c.department_id = ?13 AND%s ORDER BY c.id DESC LIMIT ?14"
+#define PLAN_LEVEL(IDX, N)                                                                                 \
+	"SELECT %s FROM cases c INDEXED BY " IDX CASE_JOINS " WHERE substr(c.place_code, 1, " N ") = ?16"       \
+	" AND%s ORDER BY c.id DESC LIMIT ?14"
+#define PLAN_SCAN "SELECT %s FROM cases c NOT INDEXED" CASE_JOINS " WHERE%s ORDER BY c.id DESC LIMIT ?14"
+#define PLAN_PLACE                                                                                         \
+	"SELECT %s FROM (SELECT c.id FROM cases c INDEXED BY cases_place"                                    \
+	" WHERE%s ORDER BY c.id DESC LIMIT ?14) x JOIN cases c ON c.id = x.id" CASE_JOINS                     \
 	" ORDER BY c.id DESC"
 
 /* The list's statement, bound; NULL in *out with GZ_OK when the list is empty by its nature (a
@@ -882,7 +885,7 @@ static gz_err list_stmt(store *s, const gz_user *u, const case_filter *f, int64_
 		if (!dept)
 			return GZ_OK; /* a department user not yet in a department has no queue */
 	}
-	sqlite3_stmt *st;
+	const char *plan;
 	char *match = NULL;
 	size_t level_len = strlen(f->range.lo);
 	bool by_level = false;
@@ -905,18 +908,15 @@ static gz_err list_stmt(store *s, const gz_user *u, const case_filter *f, int64_
 		}
 		snprintf(match, n + 3, "\"%s\"", split);
 		free(split);
-		st = store_stmt(s, json ? PLAN_SEARCH(CASE_JSON) : PLAN_SEARCH(CASE_COLS));
+		plan = PLAN_SEARCH;
 	} else if (dept) {
-		st = store_stmt(s, json ? PLAN_DEPT(CASE_JSON) : PLAN_DEPT(CASE_COLS));
+		plan = PLAN_DEPT;
 	} else if (level_len == 6 || level_len == 9 || level_len == 12) {
 		/* A county, township or village: its own index holds its cases in id order, so the
 		 * newest come first and the page stops the walk (migration 2). */
-		st = level_len == 6   ? store_stmt(s, json ? PLAN_LEVEL(CASE_JSON, "cases_county", "6")
-							 : PLAN_LEVEL(CASE_COLS, "cases_county", "6"))
-		     : level_len == 9 ? store_stmt(s, json ? PLAN_LEVEL(CASE_JSON, "cases_township", "9")
-							 : PLAN_LEVEL(CASE_COLS, "cases_township", "9"))
-				      : store_stmt(s, json ? PLAN_LEVEL(CASE_JSON, "cases_village", "12")
-							 : PLAN_LEVEL(CASE_COLS, "cases_village", "12"));
+		plan = level_len == 6 ? PLAN_LEVEL("cases_county", "6")
+		       : level_len == 9 ? PLAN_LEVEL("cases_township", "9")
+					: PLAN_LEVEL("cases_village", "12");
 		by_level = true;
 	} else {
 		/* The country, a province or a city holding most cases: walk them newest first and
@@ -927,14 +927,19 @@ static gz_err list_stmt(store *s, const gz_user *u, const case_filter *f, int64_
 		if (mx)
 			total = store_step_int(mx);
 		if (!*f->range.lo || in_range * 200 >= total)
-			st = store_stmt(s, json ? PLAN_SCAN(CASE_JSON) : PLAN_SCAN(CASE_COLS));
+			plan = PLAN_SCAN;
 		else
-			st = store_stmt(s, json ? PLAN_PLACE(CASE_JSON) : PLAN_PLACE(CASE_COLS));
+			plan = PLAN_PLACE;
 	}
+	char where[512], sql[4096];
+	list_where(f, dept, where, sizeof where);
+	int len = snprintf(sql, sizeof sql, plan, json ? CASE_JSON : CASE_COLS, where);
+	sqlite3_stmt *st = len > 0 && (size_t)len < sizeof sql ? store_stmt_text(s, sql) : NULL;
 	if (!st) {
 		free(match);
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read cases");
 	}
+	/* Parameters of filters the plan leaves out are not in the statement: SQLITE_RANGE. */
 	store_bind_range(st, 1, &f->range);
 	sqlite3_bind_int64(st, 3, f->before > 0 ? f->before : INT64_MAX);
 	store_bind_text(st, 4, f->status);

@@ -29,6 +29,15 @@ struct cached {
 	sqlite3_stmt *st;
 };
 
+/* Statements whose SQL was built at run time (store_stmt_text), cached by their text. */
+enum { TEXT_CACHE = 64 };
+struct cached_text {
+	char *sql; /* owned copy */
+	uint64_t hash;
+	sqlite3_stmt *st;
+	uint64_t used; /* when last handed out, for eviction */
+};
+
 /* Records a write transaction left for its end (store_defer), one buffer per kind: each record
  * is a size_t length followed by its bytes, padded to 8 bytes. */
 enum { DEFER_KINDS = 8 };
@@ -43,6 +52,9 @@ struct conn {
 	sqlite3 *db;
 	struct cached *cache;
 	size_t ncache, capcache;
+	struct cached_text text[TEXT_CACHE];
+	size_t ntext;
+	uint64_t text_clock;
 	bool in_write;
 	struct deferred defer[DEFER_KINDS];
 	int ndefer;
@@ -105,6 +117,10 @@ static void conn_close(struct conn *c)
 		free(c->defer[i].buf);
 	for (size_t i = 0; i < c->ncache; i++)
 		sqlite3_finalize(c->cache[i].st);
+	for (size_t i = 0; i < c->ntext; i++) {
+		sqlite3_finalize(c->text[i].st);
+		free(c->text[i].sql);
+	}
 	free(c->cache);
 	sqlite3_close_v2(c->db);
 	free(c);
@@ -330,6 +346,54 @@ sqlite3_stmt *store_stmt(store *s, const char *sql)
 	return st;
 }
 
+sqlite3_stmt *store_stmt_text(store *s, const char *sql)
+{
+	struct conn *c = conn_get(s);
+	if (!c)
+		return NULL;
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	for (size_t i = 0; i < c->ntext; i++) {
+		struct cached_text *t = &c->text[i];
+		if (t->hash == h && !strcmp(t->sql, sql)) {
+			t->used = ++c->text_clock;
+			sqlite3_reset(t->st);
+			sqlite3_clear_bindings(t->st);
+			return t->st;
+		}
+	}
+	/* A free slot, or the least recently used statement that is not stepping. */
+	struct cached_text *slot = NULL;
+	if (c->ntext < TEXT_CACHE) {
+		slot = &c->text[c->ntext];
+	} else {
+		for (size_t i = 0; i < c->ntext; i++)
+			if (!sqlite3_stmt_busy(c->text[i].st) && (!slot || c->text[i].used < slot->used))
+				slot = &c->text[i];
+		if (!slot) {
+			gz_log(GZ_LOG_ERROR, "every cached statement of this connection is stepping: %.120s", sql);
+			return NULL;
+		}
+	}
+	char *copy = strdup(sql);
+	sqlite3_stmt *st = NULL;
+	int rc = copy ? sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) : SQLITE_NOMEM;
+	if (rc != SQLITE_OK) {
+		gz_log(GZ_LOG_ERROR, "cannot prepare statement: %s: %.120s", sqlite3_errmsg(c->db), sql);
+		free(copy);
+		return NULL;
+	}
+	if (slot == &c->text[c->ntext])
+		c->ntext++;
+	else {
+		sqlite3_finalize(slot->st);
+		free(slot->sql);
+	}
+	*slot = (struct cached_text){copy, h, st, ++c->text_clock};
+	return st;
+}
+
 void store_reset_all(store *s)
 {
 	struct conn *c = pthread_getspecific(s->key);
@@ -337,6 +401,8 @@ void store_reset_all(store *s)
 		return;
 	for (size_t i = 0; i < c->ncache; i++)
 		sqlite3_reset(c->cache[i].st);
+	for (size_t i = 0; i < c->ntext; i++)
+		sqlite3_reset(c->text[i].st);
 }
 
 gz_err store_page(store *s, sqlite3_stmt *st, size_t size, int limit,

@@ -61,6 +61,10 @@ sqlite3 *store_db(store *s);
  * preparation error (logged: it is a programming error). The statement stays owned by the
  * store; callers step it and may reset it, never finalize it. */
 sqlite3_stmt *store_stmt(store *s, const char *sql);
+/* The same for SQL built at run time (a list's WHERE made of only the filters it has): cached
+ * by its text, up to 64 per connection, the least recently used one that is not stepping
+ * replaced beyond that. NULL on a preparation error (logged). */
+sqlite3_stmt *store_stmt_text(store *s, const char *sql);
 /* Reset every cached statement of this thread, ending any read snapshot they held. The HTTP
  * layer calls it at the end of each request. */
 void store_reset_all(store *s);
