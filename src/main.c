@@ -1003,7 +1003,9 @@ static const struct cmd commands[] = {
 	{"serve", cmd_serve, "Serve the API and the console until SIGINT or SIGTERM.\n"
 			     "--web DIR: the built console (default web/dist); --threads N: worker threads (default 4);\n"
 			     "--tick S: how often the server's own work runs, e.g. escalating overdue cases (default 60);\n"
-			     "--session-ttl S: session lifetime in seconds (default 43200; or GONGZHI_SESSION_TTL).",
+			     "--session-ttl S: session lifetime in seconds (default 43200; or GONGZHI_SESSION_TTL);\n"
+			     "--sync window|full: window (default) acknowledges a write once the OS has it (kill -9 loses\n"
+			     "nothing) and syncs within 100 ms; full syncs each commit first (or GONGZHI_SYNC).",
 	 "gongzhi [--data DIR] serve [--listen 127.0.0.1:8080] [--web DIR] [--threads N] [--session-ttl S] [--tick S] [--sync window|full]"},
 	{"demo", cmd_demo, "Load the demonstration data: the seed reports' residents' problems at their real places\n"
 			   "(新民社区, 罗滩社区, 文庙社区, 姚家铺村, 彭水), with their histories, and demo accounts\n"

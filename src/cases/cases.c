@@ -75,7 +75,6 @@ static unsigned kind_bit(const char *k)
 /* --- rows --------------------------------------------------------------------------------- */
 
 /* Place name: the village's own, or "village · grid" below it (the village read only then). */
-/* A grid or building is named with its village. */
 #define CASE_PLACE_NAME                                                                                    \
 	" CASE WHEN length(c.place_code) > 12 THEN coalesce((SELECT v.name FROM places v WHERE v.level = 5"  \
 	" AND v.code = substr(c.place_code, 1, 12)), '') || ' · ' || coalesce(p.name, '')"                   \
@@ -91,6 +90,9 @@ static unsigned kind_bit(const char *k)
 /* A list row as JSON, rendered by SQLite's json_object (a list of 20 rendered by jansson spent half
  * its time building and writing the tree): the fields of cases_list_rows, then the sealed phone and
  * the id. Times as gz_time_rfc3339 writes them; ?11 is the list's now. */
+/* A case still waiting for its feedback past its due time (is_overdue in cases_http.c says the
+ * same of a record); ?11 is now. */
+#define CASE_OVERDUE " c.feedback_at IS NULL AND c.due_at < ?11 AND c.status NOT IN ('resolved', 'closed')"
 #define CASE_T(x) "strftime('%Y-%m-%dT%H:%M:%S+08:00', " x " + 28800, 'unixepoch')"
 #define CASE_JSON                                                                                          \
 	"json_object('id', c.id, 'tracking_code', c.tracking_code, 'place_code', c.place_code,"              \
@@ -99,8 +101,7 @@ static unsigned kind_bit(const char *k)
 	" 'department_name', coalesce(d.name, ''), 'resolution', nullif(c.resolution, ''),"                  \
 	" 'reopened', json(iif(c.reopened, 'true', 'false')), 'year', c.year, 'work_year', c.work_year,"     \
 	" 'carried_from', iif(c.work_year > c.year, c.year, NULL), 'due_at', " CASE_T("c.due_at") ","        \
-	" 'overdue', json(iif(c.feedback_at IS NULL AND c.due_at < ?11 AND c.status NOT IN ('resolved', 'closed'),"  \
-	" 'true', 'false')), 'feedback_at', " CASE_T("nullif(c.feedback_at, 0)") ","                         \
+	" 'overdue', json(iif(" CASE_OVERDUE ", 'true', 'false')), 'feedback_at', " CASE_T("nullif(c.feedback_at, 0)") ","                         \
 	" 'escalation_level', c.escalation_level, 'created_at', " CASE_T("c.created_at") "),"                \
 	" c.reporter_phone, c.id"
 #define CASE_JOINS                                                                                         \
@@ -837,7 +838,7 @@ static void list_where(const case_filter *f, int64_t dept, char *out, size_t n)
 		 !f->status ? "" : !strcmp(f->status, "open") ? " AND c.status NOT IN ('resolved', 'closed')" : " AND c.status = ?4",
 		 f->kind ? " AND coalesce(c.kind, 'none') = ?5" : "", f->channel ? " AND c.channel = ?6" : "",
 		 f->type ? " AND c.type = ?7" : "", f->year ? " AND c.year = ?8" : "", f->work_year ? " AND c.work_year = ?9" : "",
-		 f->overdue ? " AND c.feedback_at IS NULL AND c.due_at < ?11 AND c.status NOT IN ('resolved', 'closed')" : "",
+		 f->overdue ? " AND" CASE_OVERDUE : "",
 		 f->escalated ? " AND c.escalation_level > 0" : "", dept ? " AND c.department_id = ?13" : "");
 }
 

@@ -495,26 +495,13 @@ static gz_err cases_index(http_req *r)
 	struct row_list l = {.r = r};
 	buf_init(&l.b, LIST_REPLY_MAX);
 	bool more;
-	rc = buf_puts(&l.b, "{\"items\":[") ? GZ_E_NOMEM
-					     : cases_list_rows(r->store, r->user, &f, gz_now(), add_row, &l, &more, &r->err);
-	if (!rc && (l.failed || buf_printf(&l.b, "],\"next_cursor\":%s%lld%s}", more ? "\"" : "", more ? (long long)l.last : 0,
-					  more ? "\"" : "") != 0))
-		rc = http_fail(r, GZ_E_INTERNAL, NULL, "cannot render the list of cases");
-	if (!rc && !more) { /* "next_cursor":0} → null */
-		l.b.len -= 2;
-		rc = buf_puts(&l.b, "null}") ? http_fail(r, GZ_E_INTERNAL, NULL, "cannot render the list of cases") : GZ_OK;
-	}
-	if (rc) {
+	if ((rc = cases_list_rows(r->store, r->user, &f, gz_now(), add_row, &l, &more, &r->err)) ||
+	    (l.failed && (rc = http_fail(r, GZ_E_INTERNAL, NULL, "cannot render the list of cases"))) ||
+	    (rc = http_reply_list_text(r, l.b.p ? l.b.p : "", l.b.len, more ? arena_printf(r->a, "%lld", (long long)l.last) : NULL))) {
 		buf_release(&l.b);
 		return rc;
 	}
-	size_t len;
-	char *text = buf_detach(&l.b, &len);
-	if (arena_defer(r->a, free, text)) {
-		free(text);
-		return http_fail(r, GZ_E_NOMEM, NULL, "out of memory");
-	}
-	http_reply_text(r, text, len);
+	buf_release(&l.b);
 	return GZ_OK;
 }
 

@@ -125,10 +125,26 @@ void http_reply_list(http_req *r, json_t *items, const char *next_cursor)
 	r->reply = json_pack("{so s:s?}", "items", items, "next_cursor", next_cursor);
 }
 
-void http_reply_text(http_req *r, const char *text, size_t len)
+gz_err http_reply_list_text(http_req *r, const char *items, size_t len, const char *next_cursor)
 {
-	r->reply_text = text;
-	r->reply_text_len = len;
+	/* The envelope of http_reply_list; a cursor is digits (an id), written as a string. */
+	static const char head[] = "{\"items\":[", mid[] = "],\"next_cursor\":";
+	size_t cl = next_cursor ? strlen(next_cursor) + 2 : 4, n = sizeof head - 1 + len + sizeof mid - 1 + cl + 1;
+	char *t = arena_alloc_raw(r->a, n + 1), *p = t;
+	if (!t)
+		return http_fail(r, GZ_E_NOMEM, NULL, "the list is too large to send");
+	memcpy(p, head, sizeof head - 1);
+	p += sizeof head - 1;
+	memcpy(p, items, len);
+	p += len;
+	memcpy(p, mid, sizeof mid - 1);
+	p += sizeof mid - 1;
+	p += next_cursor ? (size_t)sprintf(p, "\"%s\"", next_cursor) : (size_t)sprintf(p, "null");
+	*p++ = '}';
+	*p = '\0';
+	r->reply_text = t;
+	r->reply_text_len = (size_t)(p - t);
+	return GZ_OK;
 }
 
 gz_err http_scope_range(http_req *r, const char *under, gz_range *out)

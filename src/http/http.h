@@ -74,7 +74,7 @@ struct http_req {
 
 	int status;            /* reply status, 200 unless set */
 	json_t *reply;
-	const char *reply_text; /* or a reply already rendered as JSON (arena-owned: http_reply_text) */
+	const char *reply_text; /* or a reply already rendered as JSON (arena-owned: http_reply_list_text) */
 	size_t reply_text_len;
 	gz_error err;
 	http_header *headers;  /* extra reply headers */
@@ -145,9 +145,10 @@ const char *http_client(http_req *r);
 void http_add_header(http_req *r, const char *name, const char *value);
 /* Set r->reply to {"items": items, "next_cursor": cursor|null}; takes items. */
 void http_reply_list(http_req *r, json_t *items, const char *next_cursor);
-/* Reply with JSON text rendered elsewhere (a list whose rows SQLite wrote); text is the
- * request arena's (or static) and must be one valid JSON value. */
-void http_reply_text(http_req *r, const char *text, size_t len);
+/* The same with the items already JSON text (len bytes: objects separated by commas, rendered
+ * elsewhere — a list whose rows SQLite wrote); next_cursor is digits or NULL. Copied into the
+ * arena; GZ_E_NOMEM (filled) when it does not fit. */
+gz_err http_reply_list_text(http_req *r, const char *items, size_t len, const char *next_cursor);
 /* Fill r->err and return code, for handlers: return http_fail(r, GZ_E_NOT_FOUND, …). */
 gz_err http_fail(http_req *r, gz_err code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

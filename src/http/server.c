@@ -153,7 +153,7 @@ static int render_part(const char *part, size_t n, void *data)
 	return 0;
 }
 
-/* Queue text (JSON, arena-owned or static when a is NULL... see send_json) as the reply. */
+/* Queue JSON text as the reply: mode says who frees it (PERSISTENT: the arena or static). */
 static enum MHD_Result send_text(struct MHD_Connection *c, int status, const char *text, size_t len,
 				 enum MHD_ResponseMemoryMode mode, const http_header *extra)
 {

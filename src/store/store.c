@@ -111,6 +111,11 @@ struct store {
 
 static void defer_drop(struct conn *c, const struct defer_mark *m);
 
+static const char *sync_pragma(store_sync mode)
+{
+	return mode == STORE_SYNC_WINDOW ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL";
+}
+
 static void conn_close(struct conn *c)
 {
 	for (int i = 0; i < DEFER_KINDS; i++)
@@ -182,8 +187,7 @@ static struct conn *conn_get(store *s)
 		"PRAGMA mmap_size=2147418112;";
 	char *err = NULL;
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, &err) != SQLITE_OK ||
-	    sqlite3_exec(c->db, s->sync == STORE_SYNC_WINDOW ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", NULL,
-			 NULL, &err) != SQLITE_OK) {
+	    sqlite3_exec(c->db, sync_pragma(s->sync), NULL, NULL, &err) != SQLITE_OK) {
 		gz_log(GZ_LOG_ERROR, "cannot configure database \"%s\": %s", s->path, err ? err : "?");
 		sqlite3_free(err);
 		sqlite3_close_v2(c->db);
@@ -281,13 +285,7 @@ void store_set_sync(store *s, store_sync mode)
 	s->sync = mode;
 	struct conn *c = conn_get(s); /* connections of other threads open with it */
 	if (c)
-		sqlite3_exec(c->db, mode == STORE_SYNC_WINDOW ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", NULL,
-			     NULL, NULL);
-}
-
-store_sync store_get_sync(const store *s)
-{
-	return s->sync;
+		sqlite3_exec(c->db, sync_pragma(mode), NULL, NULL, NULL);
 }
 
 void store_set_checkpoint_pages(store *s, int pages)
@@ -1017,8 +1015,13 @@ gz_err store_writer_start(store *s, gz_error *e)
 		s->ckpt_frames = CKPT_FRAMES;
 	s->ckpt_next = s->ckpt_frames;
 	s->ckpt_asked = false;
-	/* Without the checkpointer the writer keeps SQLite's autocheckpoint. */
+	/* Without the checkpointer the writer keeps SQLite's autocheckpoint, and nobody would sync
+	 * a window: every commit is then synced itself (the writer's connection opens after this). */
 	s->ckpt_running = pthread_create(&s->ckpt, NULL, ckpt_main, s) == 0;
+	if (!s->ckpt_running && s->sync == STORE_SYNC_WINDOW) {
+		gz_log(GZ_LOG_WARN, "no checkpointer thread: every commit of \"%s\" is synced", s->path);
+		store_set_sync(s, STORE_SYNC_FULL);
+	}
 	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
 		ckpt_stop(s);
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot start the writer thread");

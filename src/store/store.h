@@ -46,7 +46,6 @@ const char *store_path(const store *s);
  * thread has used the store: it applies to this thread's connection and to those opened after. */
 typedef enum { STORE_SYNC_FULL, STORE_SYNC_WINDOW } store_sync;
 void store_set_sync(store *s, store_sync mode);
-store_sync store_get_sync(const store *s);
 /* STORE_SYNC_WINDOW: commits acknowledged and not yet synced by the checkpointer thread (0 at
  * most 100 ms after the last one while the writer runs). Always 0 under STORE_SYNC_FULL. */
 unsigned store_unsynced(store *s);
