@@ -167,6 +167,11 @@ gz_err cases_file_get(store *s, int64_t case_id, int64_t file_id, case_file *met
  * them. Runs its own write job. */
 gz_err cases_escalate(store *s, int64_t now, int batch, int *n, gz_error *e);
 
+/* Index the cases the search index does not hold yet (cases_create indexes them TEXT_BATCH at a
+ * time; searches read the few above the mark directly). Runs its own write job when there are
+ * any; the timer calls it so that a quiet place's newest cases are indexed too. */
+gz_err cases_text_follow(store *s, gz_error *e);
+
 /* Put the year's unresolved cases under `under` onto the next year's work list. */
 gz_err cases_carry_over(store *s, const gz_user *u, const char *under, int year, int64_t now, int64_t *carried,
 			gz_error *e);

@@ -1203,6 +1203,8 @@ static void cases_tick(store *s, int64_t now)
 	} while (n == 200 && total < 100000);
 	if (total)
 		gz_log(GZ_LOG_INFO, "escalated %d overdue case(s)", total);
+	if (cases_text_follow(s, &e))
+		gz_log(GZ_LOG_WARN, "indexing cases for search failed: %s", e.message);
 }
 
 #define W (HF_WRITE | HF_JSON_BODY)

@@ -128,5 +128,12 @@ const store_migration cases_migrations[] = {
 	 "CREATE INDEX cases_county ON cases(substr(place_code, 1, 6), id, place_code, status, channel, kind, type);"
 	 "CREATE INDEX cases_township ON cases(substr(place_code, 1, 9), id, place_code, status, channel, kind, type);"
 	 "CREATE INDEX cases_village ON cases(substr(place_code, 1, 12), id, place_code, status, channel, kind, type);"},
+	/* The search index follows in batches (cases.c, TEXT_BATCH): every case so far is in it. */
+	{4, "search index mark",
+	 "INSERT INTO meta(key, value) SELECT 'cases.text_indexed', coalesce(max(id), 0) FROM cases WHERE true"
+	 " ON CONFLICT(key) DO UPDATE SET value = excluded.value;"},
+	/* Every read by place walks a level index (cases.c, level_index); the index by the whole
+	 * place code cost each new case one more B-tree page. */
+	{5, "no index by the whole place code", "DROP INDEX cases_place;"},
 	{0},
 };

@@ -396,28 +396,82 @@ static struct found search(struct fx *f, const gz_user *u, const char *q)
 	return x;
 }
 
+/* The same answers from the cases not yet in the search index (read directly) and, after
+ * cases_text_follow, from the index. */
 static void search_finds_one_and_two_characters_in_scope(void **state)
 {
 	struct fx *f = *state;
 	int64_t a = new_case(f, &f->cadre, "421003003006", "低保复核", T0);
 	int64_t b = new_case(f, &f->cadre, "421003003006", "水管爆裂", T0);
 	new_case(f, &f->other, "421003001003", "低保申请", T0);
-	struct found x = search(f, &f->cadre, "低保");
-	assert_int_equal(x.n, 1);
-	assert_int_equal(x.ids[0], a);
-	x = search(f, &f->cadre, "水");
-	assert_int_equal(x.n, 1);
-	assert_int_equal(x.ids[0], b);
-	x = search(f, &f->cadre, "水管爆裂");
-	assert_int_equal(x.n, 1);
-	x = search(f, &f->cadre, "保低");
-	assert_int_equal(x.n, 0); /* a phrase, not a bag of characters */
-	x = search(f, &f->admin, "低保");
-	assert_int_equal(x.n, 2);
-	x = search(f, &f->cadre, "\"*)(");
-	assert_int_equal(x.n, 0); /* search syntax is text, not an error */
-	x = search(f, &f->cadre, "复核居");
-	assert_int_equal(x.n, 0); /* not across the title into the content */
+	int64_t w = new_case(f, &f->cadre, "421003003006", "WiFi信号，水 管道", T0);
+	for (int indexed = 0; indexed < 2; indexed++) {
+		if (indexed) {
+			gz_error e = {0};
+			assert_int_equal(cases_text_follow(f->s, &e), GZ_OK);
+		}
+		struct found x = search(f, &f->cadre, "低保");
+		assert_int_equal(x.n, 1);
+		assert_int_equal(x.ids[0], a);
+		x = search(f, &f->cadre, "水");
+		assert_int_equal(x.n, 2);
+		assert_int_equal(x.ids[0], w); /* newest first */
+		assert_int_equal(x.ids[1], b);
+		x = search(f, &f->cadre, "水管爆裂");
+		assert_int_equal(x.n, 1);
+		x = search(f, &f->cadre, "水管");
+		assert_int_equal(x.n, 1); /* not across the space in "水 管道" */
+		assert_int_equal(x.ids[0], b);
+		x = search(f, &f->cadre, "wifi");
+		assert_int_equal(x.n, 1); /* ASCII in either case */
+		assert_int_equal(x.ids[0], w);
+		x = search(f, &f->cadre, "号，水");
+		assert_int_equal(x.n, 0); /* not across the comma */
+		x = search(f, &f->cadre, "保低");
+		assert_int_equal(x.n, 0); /* a phrase, not a bag of characters */
+		x = search(f, &f->admin, "低保");
+		assert_int_equal(x.n, 2);
+		x = search(f, &f->cadre, "\"*)(");
+		assert_int_equal(x.n, 0); /* search syntax is text, not an error */
+		x = search(f, &f->cadre, "复核居");
+		assert_int_equal(x.n, 0); /* not across the title into the content */
+	}
+}
+
+/* Creating cases indexes them a batch at a time on its own; a search paged with the cursor
+ * reads the newest (not yet indexed) first, then the index, each case once. */
+static void search_pages_across_the_index_mark(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 300 };
+	int64_t ids[N];
+	for (int i = 0; i < N; i++)
+		ids[i] = new_case(f, &f->cadre, "421003003006", i % 3 ? "路灯不亮" : "井盖缺失", T0 + i);
+	char mark[24] = "";
+	assert_true(store_meta_get(f->s, "cases.text_indexed", mark, sizeof mark));
+	int64_t m = strtoll(mark, NULL, 10);
+	assert_true(m >= ids[255] && m < ids[N - 1]); /* some indexed by creation alone, some not yet */
+	case_filter fl = {.q = "路灯", .limit = 7};
+	scope_range_of(f->cadre.scope, &fl.range);
+	int seen = 0, expect = N - 1;
+	bool more = true;
+	while (more) {
+		struct found x = {0};
+		gz_error e = {0};
+		assert_int_equal(cases_list(f->s, &f->cadre, &fl, T0, collect, &x, &more, &e), GZ_OK);
+		assert_true(x.n == 7 || !more);
+		for (int i = 0; i < x.n; i++) {
+			while (expect >= 0 && expect % 3 == 0)
+				expect--;
+			assert_true(expect >= 0);
+			assert_int_equal(x.ids[i], ids[expect]); /* newest first, none twice, none skipped */
+			expect--;
+			seen++;
+		}
+		if (x.n)
+			fl.before = x.ids[x.n - 1];
+	}
+	assert_int_equal(seen, N - N / 3);
 }
 
 static bool counts_equal(const case_counts *a, const case_counts *b)
@@ -544,6 +598,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(carry_over_moves_unresolved_cases_once, setup, teardown),
 		cmocka_unit_test(search_text_splits_characters),
 		cmocka_unit_test_setup_teardown(search_finds_one_and_two_characters_in_scope, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_pages_across_the_index_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(counters_agree_with_a_direct_count, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
