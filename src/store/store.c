@@ -155,6 +155,20 @@ static void conn_thread_exit(void *p)
 	conn_close(c);
 }
 
+/* gz_time(seconds): the time as gz_time_rfc3339 writes it, NULL for NULL. Rendering lists in
+ * SQL with strftime cost a county's 20-row page a tenth of its time. */
+static void sql_gz_time(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	char b[40];
+	gz_time_rfc3339(sqlite3_value_int64(argv[0]), b, sizeof b);
+	sqlite3_result_text(cx, b, -1, SQLITE_TRANSIENT);
+}
+
 static struct conn *conn_get(store *s)
 {
 	struct conn *c = pthread_getspecific(s->key);
@@ -187,7 +201,9 @@ static struct conn *conn_get(store *s)
 		"PRAGMA mmap_size=2147418112;";
 	char *err = NULL;
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, &err) != SQLITE_OK ||
-	    sqlite3_exec(c->db, sync_pragma(s->sync), NULL, NULL, &err) != SQLITE_OK) {
+	    sqlite3_exec(c->db, sync_pragma(s->sync), NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_create_function_v2(c->db, "gz_time", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				       sql_gz_time, NULL, NULL, NULL) != SQLITE_OK) {
 		gz_log(GZ_LOG_ERROR, "cannot configure database \"%s\": %s", s->path, err ? err : "?");
 		sqlite3_free(err);
 		sqlite3_close_v2(c->db);

@@ -53,7 +53,8 @@ unsigned store_unsynced(store *s);
  * before store_writer_start. Tests use a small number to see the log start again. */
 void store_set_checkpoint_pages(store *s, int pages);
 
-/* This thread's connection; NULL when it cannot be opened (logged). */
+/* This thread's connection; NULL when it cannot be opened (logged). Every connection has the
+ * SQL function gz_time(seconds): the time as gz_time_rfc3339 writes it (+08:00), NULL for NULL. */
 sqlite3 *store_db(store *s);
 
 /* A cached prepared statement for a literal sql, reset and with bindings cleared; NULL on a
