@@ -36,30 +36,50 @@ static char *digits(char *p, int v, int width)
 	return p + width;
 }
 
+/* Days since 1970-01-01 as a proleptic Gregorian date (the civil-from-days computation over
+ * 400-year eras of 146,097 days, with years starting in March so the leap day comes last):
+ * gmtime_r takes glibc's time-zone lock on every call, and the workers formatting a list's times
+ * queued on it. */
+static void civil_from_days(int64_t days, int *y, int *m, int *d)
+{
+	days += 719468; /* from 0000-03-01 */
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	int64_t doe = days - era * 146097;                                    /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;                                     /* March = 0 */
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 void gz_time_rfc3339(int64_t t, char *out, size_t n)
 {
 	/* China has had no daylight saving time since 1991: a fixed +08:00 is exact. Formatted by
 	 * hand: a list reply formats a hundred of these, and strftime was a tenth of its time. */
-	time_t local = (time_t)(t + 8 * 3600);
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	char b[32], *p = b;
-	int year = tm.tm_year + 1900;
+	int64_t local = t + 8 * 3600, days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	int64_t secs = local - days * 86400;
+	int year, mon, mday;
+	civil_from_days(days, &year, &mon, &mday);
 	if (year < 0 || year > 9999) {
+		time_t lt = (time_t)local;
+		struct tm tm;
+		gmtime_r(&lt, &tm);
 		strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 		return;
 	}
+	char b[32], *p = b;
 	p = digits(p, year, 4);
 	*p++ = '-';
-	p = digits(p, tm.tm_mon + 1, 2);
+	p = digits(p, mon, 2);
 	*p++ = '-';
-	p = digits(p, tm.tm_mday, 2);
+	p = digits(p, mday, 2);
 	*p++ = 'T';
-	p = digits(p, tm.tm_hour, 2);
+	p = digits(p, (int)(secs / 3600), 2);
 	*p++ = ':';
-	p = digits(p, tm.tm_min, 2);
+	p = digits(p, (int)(secs / 60 % 60), 2);
 	*p++ = ':';
-	p = digits(p, tm.tm_sec, 2);
+	p = digits(p, (int)(secs % 60), 2);
 	memcpy(p, "+08:00", 7);
 	gz_strlcpy(out, b, n);
 }
