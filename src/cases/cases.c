@@ -1021,19 +1021,20 @@ static gz_err list_stmt(store *s, const gz_user *u, const case_filter *f, int64_
 	return GZ_OK;
 }
 
-gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now, case_visit fn, void *ctx, bool *more,
-		  gz_error *e)
+/* A list's plans stepped into fn, up to f->limit rows (a search: the cases above the index mark,
+ * the newest, then the index); *more when a row lies beyond the page. Once fn returns non-zero
+ * the rows are only counted (keep_counting: *more still tells) or the walk ends (*more false). */
+typedef int (*list_row_fn)(sqlite3_stmt *st, void *ctx);
+
+static gz_err list_walk(store *s, const gz_user *u, const case_filter *f, int64_t now, bool json, bool keep_counting,
+			list_row_fn fn, void *ctx, bool *more, gz_error *e)
 {
 	*more = false;
-	/* Rows go to fn as they are stepped: a page of 4 kB records malloc'd, zeroed and freed was a
-	 * tenth of a list's time. fn must not query (cases_list's contract). A search reads the cases
-	 * not yet indexed first (they are the newest), then the index. */
-	case_rec row;
 	int n = 0;
 	bool stop = false;
 	for (int part = 0; !*more; part++) {
 		sqlite3_stmt *st;
-		gz_err rc = list_stmt(s, u, f, now, false, part, n, &st, e);
+		gz_err rc = list_stmt(s, u, f, now, json, part, n, &st, e);
 		if (rc || !st)
 			return rc;
 		int sr;
@@ -1043,10 +1044,13 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 				break;
 			}
 			n++;
-			if (stop)
+			if (stop || !fn(st, ctx))
 				continue;
-			case_from_row(st, &row, NULL);
-			stop = fn(ctx, &row) != 0;
+			stop = true;
+			if (!keep_counting) {
+				sqlite3_reset(st);
+				return GZ_OK;
+			}
 		}
 		sqlite3_reset(st);
 		if (sr != SQLITE_ROW && sr != SQLITE_DONE)
@@ -1055,36 +1059,47 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 	return GZ_OK;
 }
 
+/* Rows go to the visitor as they are stepped: a page of 4 kB records malloc'd, zeroed and freed
+ * was a tenth of a list's time. */
+struct visit_rec {
+	case_visit fn;
+	void *ctx;
+	case_rec row;
+};
+
+static int visit_rec(sqlite3_stmt *st, void *ctx)
+{
+	struct visit_rec *v = ctx;
+	case_from_row(st, &v->row, NULL);
+	return v->fn(v->ctx, &v->row);
+}
+
+gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now, case_visit fn, void *ctx, bool *more,
+		  gz_error *e)
+{
+	struct visit_rec v = {.fn = fn, .ctx = ctx};
+	return list_walk(s, u, f, now, false, true, visit_rec, &v, more, e);
+}
+
+struct visit_row {
+	case_row_visit fn;
+	void *ctx;
+};
+
+static int visit_row(sqlite3_stmt *st, void *ctx)
+{
+	struct visit_row *v = ctx;
+	char phone[sizeof ((case_rec *)0)->reporter_phone];
+	store_col_sealed(st, 1, phone, sizeof phone);
+	return v->fn(v->ctx, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0), phone,
+		     sqlite3_column_int64(st, 2));
+}
+
 gz_err cases_list_rows(store *s, const gz_user *u, const case_filter *f, int64_t now, case_row_visit fn, void *ctx,
 		       bool *more, gz_error *e)
 {
-	*more = false;
-	int n = 0;
-	for (int part = 0; !*more; part++) {
-		sqlite3_stmt *st;
-		gz_err rc = list_stmt(s, u, f, now, true, part, n, &st, e);
-		if (rc || !st)
-			return rc;
-		int sr;
-		while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-			if (n == f->limit) {
-				*more = true;
-				break;
-			}
-			n++;
-			char phone[sizeof ((case_rec *)0)->reporter_phone];
-			store_col_sealed(st, 1, phone, sizeof phone);
-			if (fn(ctx, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0), phone,
-			       sqlite3_column_int64(st, 2))) {
-				sqlite3_reset(st);
-				return GZ_OK; /* *more stays false: the visitor stopped the page itself */
-			}
-		}
-		sqlite3_reset(st);
-		if (sr != SQLITE_ROW && sr != SQLITE_DONE)
-			return store_fail(s, sr, e, "reading cases");
-	}
-	return GZ_OK;
+	struct visit_row v = {fn, ctx};
+	return list_walk(s, u, f, now, true, false, visit_row, &v, more, e);
 }
 
 /* --- transitions -------------------------------------------------------------------------- */

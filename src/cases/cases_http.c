@@ -340,11 +340,12 @@ static int add_row(void *ctx, const char *json, size_t len, const char *phone, i
 		ids_mask_phone(phone, shown);
 	else
 		gz_strlcpy(shown, phone, sizeof shown);
-	/* A phone is digits once checked (ids_phone_check), its mask digits and '*', one that does
-	 * not open "?": nothing to escape, and anything else is refused rather than written raw. */
+	/* A phone holds digits, '+', '-' and spaces once checked (ids_phone_check), its mask those
+	 * and '*', one that does not open "?": nothing to escape, and anything else is refused
+	 * rather than written raw. */
 	bool plain = true;
 	for (const char *p = shown; *p; p++)
-		plain = plain && ((*p >= '0' && *p <= '9') || *p == '*' || *p == '?' || *p == '+' || *p == '-');
+		plain = plain && ((*p >= '0' && *p <= '9') || *p == '*' || *p == '?' || *p == '+' || *p == '-' || *p == ' ');
 	if (!plain || len < 2 || json[len - 1] != '}' || (l->n && buf_append(&l->b, ",", 1)) ||
 	    buf_append(&l->b, json, len - 1) || buf_printf(&l->b, ",\"reporter_phone\":\"%s\"}", shown)) {
 		l->failed = true;
