@@ -88,8 +88,10 @@ static unsigned kind_bit(const char *k)
 	" coalesce(c.resolved_at, 0), coalesce(c.closed_at, 0), c.escalation_level,"                         \
 	" coalesce(c.escalated_to, ''), c.created_by, c.created_at, c.updated_at"
 /* A list row as JSON, rendered by SQLite's json_object (a list of 20 rendered by jansson spent half
- * its time building and writing the tree): the fields of cases_list_rows, then the sealed phone and
- * the id. Times as gz_time_rfc3339 writes them; ?11 is the list's now. */
+ * its time building and writing the tree): the fields of cases_list_rows, then the sealed phone,
+ * the id and the place code, whose name the visitor adds from places_list_name_json (the places
+ * join, left out here, is dropped by SQLite as unused). Times as gz_time_rfc3339 writes them;
+ * ?11 is the list's now. */
 /* A case still waiting for its feedback past its due time (is_overdue in cases_http.c says the
  * same of a record); ?11 is now. */
 #define CASE_OVERDUE " c.feedback_at IS NULL AND c.due_at < ?11 AND c.status NOT IN ('resolved', 'closed')"
@@ -99,14 +101,14 @@ static unsigned kind_bit(const char *k)
 #define CASE_TRUE "json('true'), json('false')"
 #define CASE_JSON                                                                                          \
 	"json_object('id', c.id, 'tracking_code', c.tracking_code, 'place_code', c.place_code,"              \
-	" 'place_name'," CASE_PLACE_NAME ", 'type', c.type, 'channel', c.channel, 'kind', nullif(c.kind, ''),"  \
+	" 'type', c.type, 'channel', c.channel, 'kind', nullif(c.kind, ''),"                                 \
 	" 'status', c.status, 'title', c.title, 'reporter_name', c.reporter_name,"                           \
 	" 'department_name', coalesce(d.name, ''), 'resolution', nullif(c.resolution, ''),"                  \
 	" 'reopened', iif(c.reopened, " CASE_TRUE "), 'year', c.year, 'work_year', c.work_year,"     \
 	" 'carried_from', iif(c.work_year > c.year, c.year, NULL), 'due_at', " CASE_T("c.due_at") ","        \
 	" 'overdue', iif(" CASE_OVERDUE ", " CASE_TRUE "), 'feedback_at', " CASE_T("nullif(c.feedback_at, 0)") ","                         \
 	" 'escalation_level', c.escalation_level, 'created_at', " CASE_T("c.created_at") "),"                \
-	" c.reporter_phone, c.id"
+	" c.reporter_phone, c.id, c.place_code"
 #define CASE_JOINS                                                                                         \
 	" LEFT JOIN places p ON p.level = length(c.place_code) / 3 + 1 AND p.code = c.place_code"            \
 	" LEFT JOIN case_departments d ON d.id = c.department_id"
@@ -1084,22 +1086,31 @@ gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now,
 struct visit_row {
 	case_row_visit fn;
 	void *ctx;
+	store *s;
+	int64_t places_version;
+	bool failed;
 };
 
 static int visit_row(sqlite3_stmt *st, void *ctx)
 {
 	struct visit_row *v = ctx;
-	char phone[sizeof ((case_rec *)0)->reporter_phone];
+	char phone[sizeof ((case_rec *)0)->reporter_phone], place_json[4096];
 	store_col_sealed(st, 1, phone, sizeof phone);
-	return v->fn(v->ctx, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0), phone,
-		     sqlite3_column_int64(st, 2));
+	size_t place_len = places_list_name_json(v->s, v->places_version, store_col_text(st, 3), place_json, sizeof place_json);
+	if (!place_len) {
+		v->failed = true;
+		return 1;
+	}
+	return v->fn(v->ctx, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0), place_json,
+		     place_len, phone, sqlite3_column_int64(st, 2));
 }
 
 gz_err cases_list_rows(store *s, const gz_user *u, const case_filter *f, int64_t now, case_row_visit fn, void *ctx,
 		       bool *more, gz_error *e)
 {
-	struct visit_row v = {fn, ctx};
-	return list_walk(s, u, f, now, true, false, visit_row, &v, more, e);
+	struct visit_row v = {fn, ctx, s, places_version(s), false};
+	gz_err rc = list_walk(s, u, f, now, true, false, visit_row, &v, more, e);
+	return rc || !v.failed ? rc : gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read the name of a case's place");
 }
 
 /* --- transitions -------------------------------------------------------------------------- */

@@ -133,13 +133,14 @@ typedef int (*case_visit)(void *ctx, const case_rec *c);
 gz_err cases_list(store *s, const gz_user *u, const case_filter *f, int64_t now, case_visit fn, void *ctx, bool *more,
 		  gz_error *e);
 /* The same page with each row already a JSON object (SQLite's json_object): id, tracking_code,
- * place_code, place_name, type, channel, kind, status, title, reporter_name, department_name,
- * resolution, reopened, year, work_year, carried_from, due_at, overdue (against now),
- * feedback_at, escalation_level, created_at — the list row of the HTTP API without its phone,
- * which fn gets opened but not masked (masking is the caller's, by role), with the id for the
- * cursor. json (len bytes, not NUL-terminated for fn's purposes) lives until fn returns; fn must
- * not query; a non-zero return stops the page. */
-typedef int (*case_row_visit)(void *ctx, const char *json, size_t len, const char *phone, int64_t id);
+ * place_code, type, channel, kind, status, title, reporter_name, department_name, resolution,
+ * reopened, year, work_year, carried_from, due_at, overdue (against now), feedback_at,
+ * escalation_level, created_at — the list row of the HTTP API without its place name and phone.
+ * fn gets the place name as a JSON string (place_len bytes, places_list_name_json) and the phone
+ * opened but not masked (masking is the caller's, by role), with the id for the cursor. json and
+ * place_name live until fn returns; fn must not query; a non-zero return stops the page. */
+typedef int (*case_row_visit)(void *ctx, const char *json, size_t len, const char *place_name, size_t place_len,
+			      const char *phone, int64_t id);
 gz_err cases_list_rows(store *s, const gz_user *u, const case_filter *f, int64_t now, case_row_visit fn, void *ctx,
 		       bool *more, gz_error *e);
 

@@ -332,7 +332,8 @@ struct row_list {
 	bool failed;
 };
 
-static int add_row(void *ctx, const char *json, size_t len, const char *phone, int64_t id)
+static int add_row(void *ctx, const char *json, size_t len, const char *place_name, size_t place_len, const char *phone,
+		   int64_t id)
 {
 	struct row_list *l = ctx;
 	char shown[24];
@@ -347,7 +348,9 @@ static int add_row(void *ctx, const char *json, size_t len, const char *phone, i
 	for (const char *p = shown; *p; p++)
 		plain = plain && ((*p >= '0' && *p <= '9') || *p == '*' || *p == '?' || *p == '+' || *p == '-' || *p == ' ');
 	if (!plain || len < 2 || json[len - 1] != '}' || (l->n && buf_append(&l->b, ",", 1)) ||
-	    buf_append(&l->b, json, len - 1) || buf_printf(&l->b, ",\"reporter_phone\":\"%s\"}", shown)) {
+	    buf_append(&l->b, json, len - 1) || buf_append(&l->b, ",\"place_name\":", 14) ||
+	    buf_append(&l->b, place_name, place_len) || buf_append(&l->b, ",\"reporter_phone\":\"", 19) ||
+	    buf_append(&l->b, shown, strlen(shown)) || buf_append(&l->b, "\"}", 2)) {
 		l->failed = true;
 		return 1;
 	}

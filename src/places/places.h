@@ -74,6 +74,19 @@ gz_err places_search(store *s, const char *q, const gz_range *range, place_level
 		     const char *cursor, int limit, places_visit fn, void *ctx, char *next_cursor,
 		     gz_error *e);
 
+/* The version of the tree's names: a number that changes in the transaction of every change to
+ * it (a place added, renamed or removed, an import that changed anything), read in the
+ * caller's snapshot; 0 before the first change. */
+int64_t places_version(store *s);
+
+/* The name a list shows for the place of code — its own, or "village · grid" below a village;
+ * "" when there is no such place — as a JSON string (quoted, escaped by SQLite's json_quote)
+ * into out, n bytes. Names are kept in a cache shared by the process's threads, for one store
+ * (store_uid) and one version: version is places_version() read by the caller in its request,
+ * and a name of another store or version is never returned. Returns the length written; 0 on
+ * a database error or when the name does not fit n. */
+size_t places_list_name_json(store *s, int64_t version, const char *code, char *out, size_t n);
+
 /* Grids and buildings ----------------------------------------------------------------------
  * The registry lays out levels 6 and 7; the rows stay in this module's table. Each runs inside
  * the caller's write transaction. */

@@ -107,6 +107,7 @@ struct store {
 	 * SYNC_WINDOW_MS after they were acknowledged */
 	store_sync sync;
 	atomic_uint commits, synced; /* commits of the writer; how many of them the last sync covered */
+	uint64_t uid; /* store_uid */
 };
 
 static void defer_drop(struct conn *c, const struct defer_mark *m);
@@ -236,6 +237,8 @@ gz_err store_open(store **out, const char *path, gz_error *e)
 	store *s = calloc(1, sizeof *s);
 	if (!s)
 		return gz_fail(e, GZ_E_NOMEM, NULL, "out of memory opening the store");
+	static atomic_uint_fast64_t uids;
+	s->uid = atomic_fetch_add(&uids, 1) + 1;
 	s->path = strdup(path);
 	if (!s->path) {
 		free(s);
@@ -360,17 +363,34 @@ sqlite3_stmt *store_stmt(store *s, const char *sql)
 	return st;
 }
 
+/* The cache key of a statement's text, read 8 bytes at a time: FNV-1a byte by byte took 5 µs
+ * for a list's 4 kB of SQL, a thirtieth of the whole request. Equal hashes are compared in
+ * full, so a collision costs a comparison, never a wrong statement. */
+static uint64_t text_hash(const char *sql, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, sql + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 31;
+	}
+	w = 0;
+	memcpy(&w, sql + i, n - i);
+	h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 29);
+}
+
 sqlite3_stmt *store_stmt_text(store *s, const char *sql)
 {
 	struct conn *c = conn_get(s);
 	if (!c)
 		return NULL;
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
+	size_t len = strlen(sql);
+	uint64_t h = text_hash(sql, len);
 	for (size_t i = 0; i < c->ntext; i++) {
 		struct cached_text *t = &c->text[i];
-		if (t->hash == h && !strcmp(t->sql, sql)) {
+		if (t->hash == h && !memcmp(t->sql, sql, len + 1)) {
 			t->used = ++c->text_clock;
 			sqlite3_reset(t->st);
 			sqlite3_clear_bindings(t->st);
@@ -717,6 +737,11 @@ gz_err store_migrate(store *s, const char *module, const store_migration *m, gz_
 		gz_log(GZ_LOG_DEBUG, "applied migration %s/%d %s", module, m->version, m->name);
 	}
 	return GZ_OK;
+}
+
+uint64_t store_uid(const store *s)
+{
+	return s->uid;
 }
 
 bool store_meta_get(store *s, const char *key, char *out, size_t n)

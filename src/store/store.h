@@ -177,6 +177,10 @@ gz_err store_migrate(store *s, const char *module, const store_migration *migrat
 /* Execute SQL without results (DDL, pragmas) on this thread's connection. */
 gz_err store_exec(store *s, const char *sql, gz_error *e);
 
+/* A number naming this open store and no other the process opened before or after (1, 2, …):
+ * what a cache of the store's data keys on, where an address could be reused. */
+uint64_t store_uid(const store *s);
+
 /* Key/value metadata (meta table, created by the store itself). Returns false if absent. */
 bool store_meta_get(store *s, const char *key, char *out, size_t n);
 gz_err store_meta_set(store *s, const char *key, const char *value, gz_error *e);

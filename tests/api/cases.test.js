@@ -268,6 +268,17 @@ test('a case at a grid, linked to a household of the village; a household elsewh
   assert.equal(c.household_id, household);
   assert.match(c.place_name, /新民社区居民委员会.*东区网格/);
   assert.deepEqual(c, (await get('xinmin', `/cases/${c.id}`)).body); // the reply is the case as stored
+  // Lists name the place as the case does, and a renamed grid is listed under its new name at once
+  // (list names come from a cache of the tree's names).
+  const listed = async () => (await get('xinmin', `/cases?under=${grid}`)).body.items.find((x) => x.id === c.id);
+  assert.equal((await listed()).place_name, c.place_name);
+  r = await call('xinmin', 'PATCH', `/grids/${grid}`, { name: '东区一网格' });
+  assert.equal(r.status, 200, r.text);
+  assert.match((await listed()).place_name, /新民社区居民委员会 · 东区一网格$/);
+  assert.equal((await get('xinmin', `/cases/${c.id}`)).body.place_name, (await listed()).place_name);
+  r = await call('xinmin', 'PATCH', `/grids/${grid}`, { name: '东区网格' });
+  assert.equal(r.status, 200, r.text);
+  assert.match((await listed()).place_name, /新民社区居民委员会 · 东区网格$/);
   // The grid is a place the QR page accepts, and a grid worker there records cases.
   r = await pub('GET', `/places/${grid}`);
   assert.equal(r.status, 200, r.text);

@@ -213,6 +213,68 @@ static void cached_ancestors_follow_changes_by_another_connection(void **state)
 	assert_int_equal(n, 5);
 }
 
+static void write_ok(store *s, gz_err (*fn)(store *, const char *, const char *, gz_error *), const char *code,
+		     const char *name)
+{
+	gz_error e = {0};
+	assert_int_equal(store_write_begin(s, &e), GZ_OK);
+	assert_int_equal(fn(s, code, name, &e), GZ_OK);
+	assert_int_equal(store_write_commit(s, &e), GZ_OK);
+}
+
+static gz_err add_grid(store *s, const char *code, const char *name, gz_error *e)
+{
+	return places_add(s, PL_GRID, code, name, e);
+}
+
+/* A list's place names (places_list_name_json) come from a cache shared by the threads: every
+ * change through this module shows at once, and a store never sees another store's names. */
+static void list_names_follow_every_change(void **state)
+{
+	struct fx *f = *state;
+	char out[512];
+	int64_t v0 = places_version(f->s);
+	const char *village = "\"高峰村民委员会\"";
+	assert_int_equal(places_list_name_json(f->s, v0, "422802107213", out, sizeof out), strlen(village));
+	assert_string_equal(out, village);
+	/* Read again from the cache: the same. A place that does not exist is named "". */
+	assert_int_equal(places_list_name_json(f->s, v0, "422802107213", out, sizeof out), strlen(village));
+	assert_string_equal(out, village);
+	assert_int_equal(places_list_name_json(f->s, v0, "422802107999", out, sizeof out), 2);
+	assert_string_equal(out, "\"\"");
+	/* A grid: its village's name and its own; a rename moves the version and the name. */
+	write_ok(f->s, add_grid, "422802107213001", "一组\"东\"网格");
+	int64_t v1 = places_version(f->s);
+	assert_true(v1 > v0);
+	assert_true(places_list_name_json(f->s, v1, "422802107213001", out, sizeof out) > 0);
+	assert_string_equal(out, "\"高峰村民委员会 · 一组\\\"东\\\"网格\"");
+	write_ok(f->s, places_rename, "422802107213", "高峰村");
+	int64_t v2 = places_version(f->s);
+	assert_true(v2 > v1);
+	places_list_name_json(f->s, v2, "422802107213", out, sizeof out);
+	assert_string_equal(out, "\"高峰村\"");
+	places_list_name_json(f->s, v2, "422802107213001", out, sizeof out);
+	assert_string_equal(out, "\"高峰村 · 一组\\\"东\\\"网格\"");
+	/* Too small a buffer: 0, nothing half written counted as a name. */
+	assert_int_equal(places_list_name_json(f->s, v2, "422802107213", out, 4), 0);
+	/* Another store at the same version holding another name for the same code. */
+	char *dir = tk_tmpdir();
+	store *other = tk_store(dir);
+	places_import_stats st;
+	gz_error e = {0};
+	assert_int_equal(places_import(other, tk_fixture_places(), "test", NULL, NULL, &st, &e), GZ_OK);
+	int64_t ov = places_version(other);
+	places_list_name_json(other, ov, "422802107213", out, sizeof out);
+	assert_string_equal(out, village);
+	places_list_name_json(f->s, v2, "422802107213", out, sizeof out);
+	assert_string_equal(out, "\"高峰村\"");
+	/* Unchanged by a second import: the same version. */
+	assert_int_equal(places_import(other, tk_fixture_places(), "test", NULL, NULL, &st, &e), GZ_OK);
+	assert_int_equal(places_version(other), ov);
+	store_close(other);
+	tk_rmdir(dir);
+}
+
 static void street_offices_follow_the_nbs_rule(void **state)
 {
 	(void)state;
@@ -282,6 +344,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(search_within_a_subtree, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_pages_cover_every_hit_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(cached_ancestors_follow_changes_by_another_connection, setup, teardown),
+		cmocka_unit_test_setup_teardown(list_names_follow_every_change, setup, teardown),
 		cmocka_unit_test(street_offices_follow_the_nbs_rule),
 		cmocka_unit_test_setup_teardown(bad_rows_abort_the_whole_import, setup, teardown),
 	};
