@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "testkit.h"
@@ -383,6 +386,146 @@ static void window_sync_follows_the_writes(void **state)
 	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t WHERE who = 77"), 6);
 }
 
+/* --- the WAL's writes gathered per commit (walvfs.c) ---------------------------------------- */
+
+/* A row whose blob is all one letter: a page read before its frame was written would not be. */
+static gz_err letter_job(store *s, void *ctx, gz_error *e)
+{
+	int n = *(int *)ctx;
+	sqlite3_stmt *st = store_stmt(s, "INSERT INTO letters(n, b) VALUES(?1, replace(zeroblob(?2), x'00', char(97 + ?1 % 26)))");
+	sqlite3_bind_int(st, 1, n);
+	sqlite3_bind_int(st, 2, 3000 + n % 5000); /* one to two pages */
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "inserting");
+}
+
+/* One transaction of about 10 MB: longer than the VFS holds (8 MB) and than one write of the
+ * unix VFS (128 kB). */
+static gz_err big_job(store *s, void *ctx, gz_error *e)
+{
+	(void)ctx;
+	sqlite3_stmt *st = store_stmt(s, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 2000)"
+					 " INSERT INTO letters(n, b) SELECT 100000 + i, replace(zeroblob(5000), x'00', 'z') FROM k");
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GZ_OK : store_fail(s, rc, e, "inserting");
+}
+
+static int64_t plain_count(const char *path, const char *sql)
+{
+	/* SQLite's own unix VFS, as the sqlite3 shell or a backup tool would read the files. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, "unix"), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	int rc = sqlite3_step(st);
+	int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		n = !strcmp((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Acknowledged means in the operating system's files: a process killed right after its last
+ * commit returned (a big one, then many small group commits) leaves every row in the WAL, and
+ * the files read back whole by SQLite's plain VFS. */
+static void commits_are_in_the_files_when_acknowledged(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	assert_string_equal(sqlite3_vfs_find(NULL)->zName, "gongzhi");
+	assert_int_equal(store_exec(f->s, "CREATE TABLE letters(n INTEGER PRIMARY KEY, b BLOB)", &e), GZ_OK);
+	char path[512];
+	snprintf(path, sizeof path, "%s/gongzhi.db", f->dir);
+	int ack[2];
+	assert_int_equal(pipe(ack), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) { /* the child: its own store and writer, then SIGKILL without closing */
+		close(ack[0]);
+		store *s;
+		gz_error ce = {0};
+		if (store_open(&s, path, &ce))
+			_exit(2);
+		store_set_sync(s, STORE_SYNC_WINDOW); /* the server's way: no sync inside a commit */
+		if (store_writer_start(s, &ce) || store_write_run(s, big_job, NULL, &ce))
+			_exit(2);
+		int done = 2000;
+		for (int i = 0; i < 300; i++) {
+			if (store_write_run(s, letter_job, &i, &ce) == GZ_OK)
+				done++;
+		}
+		if (write(ack[1], &done, sizeof done) != sizeof done)
+			_exit(3);
+		raise(SIGKILL);
+		_exit(4);
+	}
+	close(ack[1]);
+	int acknowledged = 0;
+	assert_int_equal(read(ack[0], &acknowledged, sizeof acknowledged), (ssize_t)sizeof acknowledged);
+	close(ack[0]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	assert_int_equal(acknowledged, 2300);
+	assert_int_equal(plain_count(path, "SELECT count(*) FROM letters"), acknowledged);
+	assert_int_equal(plain_count(path, "SELECT count(*) FROM letters WHERE n < 100000 AND"
+					   " b <> replace(zeroblob(3000 + n % 5000), x'00', char(97 + n % 26))"), 0);
+	assert_int_equal(plain_count(path, "PRAGMA integrity_check"), 1);
+}
+
+struct letters_reader {
+	store *s;
+	volatile int *stop;
+	int reads, wrong;
+};
+
+static void *letters_reader(void *arg)
+{
+	struct letters_reader *r = arg;
+	while (!*r->stop) {
+		store_read_begin(r->s);
+		r->wrong += (int)count_rows(r->s, "SELECT count(*) FROM letters"
+						  " WHERE b <> replace(zeroblob(3000 + n % 5000), x'00', char(97 + n % 26))");
+		store_read_end(r->s);
+		store_reset_all(r->s);
+		r->reads++;
+	}
+	return NULL;
+}
+
+/* Readers on other threads read the writer's frames from the file the moment a commit is
+ * visible to them: never a page the VFS still held. */
+static void readers_never_read_a_held_frame(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	assert_int_equal(store_exec(f->s, "CREATE TABLE letters(n INTEGER PRIMARY KEY, b BLOB)", &e), GZ_OK);
+	store_set_sync(f->s, STORE_SYNC_WINDOW); /* the server's way: no sync inside a commit */
+	assert_int_equal(store_writer_start(f->s, &e), GZ_OK);
+	volatile int stop = 0;
+	enum { R = 2 };
+	pthread_t tr[R];
+	struct letters_reader rd[R];
+	for (int i = 0; i < R; i++) {
+		rd[i] = (struct letters_reader){f->s, &stop, 0, 0};
+		pthread_create(&tr[i], NULL, letters_reader, &rd[i]);
+	}
+	for (int i = 0; i < 400; i++)
+		assert_int_equal(store_write_run(f->s, letter_job, &i, &e), GZ_OK);
+	stop = 1;
+	int reads = 0;
+	for (int i = 0; i < R; i++) {
+		pthread_join(tr[i], NULL);
+		assert_int_equal(rd[i].wrong, 0);
+		reads += rd[i].reads;
+	}
+	assert_true(reads > 0);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM letters"), 400);
+}
+
 static void migrations_apply_once(void **state)
 {
 	struct fx *f = *state;
@@ -417,6 +560,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(checkpoint_empties_the_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(wal_restarts_under_continuous_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(window_sync_follows_the_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(commits_are_in_the_files_when_acknowledged, setup, teardown),
+		cmocka_unit_test_setup_teardown(readers_never_read_a_held_frame, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
