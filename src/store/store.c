@@ -20,8 +20,10 @@ enum {
 	BUSY_TIMEOUT_MS = 10000,  /* cross-process wait for SQLite's lock */
 	WRITE_LOCK_WAIT_S = 10,   /* in-process wait for the write lock */
 	BATCH_MAX = 256,
-	CKPT_FRAMES = 16000,  /* WAL pages (64 MB) after which the checkpointer copies them back */
+	CKPT_FRAMES = 64000,  /* WAL pages (256 MB) after which the checkpointer copies them back */
 	TAIL_WAIT_MS = 20,    /* how long the writer waits for readers to restart the log */
+	TAIL_FRAMES = 1000,   /* the checkpointer's rounds go on while one copies more frames than this */
+	TAIL_ROUNDS = 6,      /* … at most this many rounds before leaving the rest to the writer */
 	SYNC_WINDOW_MS = 100, /* STORE_SYNC_WINDOW: the longest an acknowledged commit stays unsynced */
 };
 
@@ -867,6 +869,53 @@ static void wal_sync(store *s)
 	close(fd);
 }
 
+/* One PASSIVE checkpoint: copy what no reader still needs, never wait for the writer or readers.
+ * *log: the frames the log held when it began; *done: how many of them are copied now. False on
+ * an error (logged) or when readers kept it from copying anything. */
+static bool ckpt_passive(store *s, sqlite3 *db, int *log, int *done)
+{
+	int rc = db ? sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, log, done) : SQLITE_ERROR;
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		gz_log(GZ_LOG_WARN, "checkpoint of \"%s\" failed: %s", s->path, db ? sqlite3_errmsg(db) : "no connection");
+	return rc == SQLITE_OK;
+}
+
+/* Sync the database file through the connection's own file (closing a descriptor of our own
+ * would drop the process's locks on it). */
+static void db_sync(store *s, sqlite3 *db)
+{
+	sqlite3_file *f = NULL;
+	if (db && sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) == SQLITE_OK && f && f->pMethods &&
+	    f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) != SQLITE_OK)
+		gz_log(GZ_LOG_WARN, "cannot sync \"%s\" after a checkpoint", s->path);
+}
+
+/* The checkpointer's work once the log is long, before the writer copies the rest (ckpt_tail)
+ * with every write held meanwhile. That tail syncs the log written since its last sync and every
+ * database page copied since the database's last sync — SQLite syncs the database only when a
+ * checkpoint reaches the end of the log, never here with the writer ahead — so left to it, that
+ * was every page of the whole pass: 60–100 ms with every write held, several times a second at a
+ * million cases. So after the pass come rounds of: sync the log and the database, copy what the
+ * writer added meanwhile; until a round copies little, which is then all the tail has to sync
+ * besides its own copy. */
+static void ckpt_passes_run(store *s, sqlite3 *db)
+{
+	int log = 0, done = 0;
+	if (!ckpt_passive(s, db, &log, &done))
+		return;
+	for (int round = 0; round < TAIL_ROUNDS; round++) {
+		if (s->sync == STORE_SYNC_WINDOW)
+			wal_sync(s);
+		db_sync(s, db);
+		int before = done;
+		if (!ckpt_passive(s, db, &log, &done))
+			return;
+		int copied = done >= before ? done - before : done; /* the log started again: all new */
+		if (copied <= TAIL_FRAMES)
+			return;
+	}
+}
+
 static void *ckpt_main(void *arg)
 {
 	store *s = arg;
@@ -898,13 +947,7 @@ static void *ckpt_main(void *arg)
 			break;
 		}
 		if (wanted) {
-			sqlite3 *db = store_db(s);
-			int nlog = 0, nckpt = 0;
-			/* PASSIVE: copy what no reader still needs, never wait for the writer or readers. */
-			int rc = db ? sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt) : SQLITE_ERROR;
-			if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-				gz_log(GZ_LOG_WARN, "checkpoint of \"%s\" failed: %s", s->path,
-				       db ? sqlite3_errmsg(db) : "no connection");
+			ckpt_passes_run(s, store_db(s));
 			atomic_fetch_add(&s->ckpt_passes, 1);
 		}
 		pthread_mutex_lock(&s->ckpt_mu);
