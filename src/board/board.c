@@ -413,15 +413,7 @@ static gz_err answered_case(store *s, const gz_user *u, const board_case_filter 
 			return gz_fail(e, GZ_E_NOT_FOUND, NULL, "case %lld not found", (long long)f->case_id);
 		rc = cases_get(s, u, f->case_id, now, &c, e);
 	} else {
-		char code[CASE_TRACKING_LEN + 1];
-		size_t n = f->tracking ? strlen(f->tracking) : 0;
-		if (n != CASE_TRACKING_LEN)
-			return gz_fail(e, GZ_E_NOT_FOUND, "tracking_code", "no case has tracking code \"%.20s\"",
-				       f->tracking ? f->tracking : "");
-		for (size_t i = 0; i < n; i++)
-			code[i] = (char)(f->tracking[i] >= 'a' && f->tracking[i] <= 'z' ? f->tracking[i] - 32 : f->tracking[i]);
-		code[n] = '\0';
-		rc = cases_get_tracking(s, code, &c, e);
+		rc = cases_get_tracking(s, f->tracking, &c, e);
 	}
 	if (rc)
 		return rc;

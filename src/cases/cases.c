@@ -210,13 +210,20 @@ gz_err cases_get(store *s, const gz_user *u, int64_t id, int64_t now, case_rec *
 
 gz_err cases_get_tracking(store *s, const char *tracking, case_rec *out, gz_error *e)
 {
+	char code[CASE_TRACKING_LEN + 1];
+	size_t n = tracking ? strlen(tracking) : 0;
+	if (n != CASE_TRACKING_LEN && n != CASE_TRACKING_OLD_LEN)
+		return gz_fail(e, GZ_E_NOT_FOUND, "tracking_code", "no case has tracking code \"%.20s\"", tracking ? tracking : "");
+	for (size_t i = 0; i < n; i++) /* codes are read aloud and typed: compared upper-cased */
+		code[i] = (char)(tracking[i] >= 'a' && tracking[i] <= 'z' ? tracking[i] - 32 : tracking[i]);
+	code[n] = '\0';
 	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM cases WHERE tracking_code = ?1");
 	if (!st)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read cases");
-	sqlite3_bind_text(st, 1, tracking, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
 	int64_t id = store_step_int(st);
 	if (!id)
-		return gz_fail(e, GZ_E_NOT_FOUND, "tracking_code", "no case has tracking code \"%s\"", tracking);
+		return gz_fail(e, GZ_E_NOT_FOUND, "tracking_code", "no case has tracking code \"%s\"", code);
 	return load(s, id, out, e);
 }
 
@@ -598,16 +605,27 @@ char *cases_search_text(const char *s, bool index)
 	return out;
 }
 
-static void make_tracking(char out[CASE_TRACKING_LEN + 1])
+/* The tracking code of case id: its number in the first 5 characters, so that new codes follow
+ * each other in the index of codes — random ones put every new case on a page of its own
+ * among thousands, written again at every checkpoint (at a million cases that index cost the
+ * writer and the checkpointer a sixth of their time) — and 7 random ones, which are what
+ * makes a code hard to guess. Past 31^5 (28.6 million) cases the number starts again; the
+ * random part and the unique index keep codes apart. */
+static void make_tracking(int64_t id, char out[CASE_TRACKING_LEN + 1])
 {
 	/* Crockford-like: no 0/O, 1/I/L, so a code read over the phone is not misheard. */
 	static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-	enum { N = sizeof alphabet - 1, TOP = 256 / N * N };
+	enum { N = sizeof alphabet - 1, TOP = 256 / N * N, NUMBER = 5 };
+	uint64_t v = (uint64_t)id;
+	for (int i = NUMBER - 1; i >= 0; i--) {
+		out[i] = alphabet[v % N];
+		v /= N;
+	}
 	/* One draw of random bytes for the whole code (a draw per character was ten getrandom
 	 * calls per case); bytes at or above TOP are dropped so every character is equally likely. */
 	unsigned char rnd[32];
 	size_t used = sizeof rnd;
-	for (int i = 0; i < CASE_TRACKING_LEN;) {
+	for (int i = NUMBER; i < CASE_TRACKING_LEN;) {
 		if (used == sizeof rnd) {
 			randombytes_buf(rnd, sizeof rnd);
 			used = 0;
@@ -790,16 +808,19 @@ gz_err cases_create(store *s, const gz_user *u, const case_new *in, int64_t now,
 	c.due_at = now + (int64_t)c.due_days * 86400;
 	c.created_at = c.updated_at = now;
 
+	/* The case's number is taken here (the writer is the only one) because its code carries it. */
+	sqlite3_stmt *next = store_stmt(s, "SELECT coalesce(max(id), 0) + 1 FROM cases");
 	sqlite3_stmt *st = store_stmt(
-		s, "INSERT INTO cases(tracking_code, place_code, type, channel, status, title, content, reporter_name,"
+		s, "INSERT INTO cases(id, tracking_code, place_code, type, channel, status, title, content, reporter_name,"
 		   " reporter_phone, household_id, parties, year, work_year, month, due_days, due_at, created_by, created_at,"
-		   " updated_at) VALUES(?1, ?2, ?3, ?4, 'submitted', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14, ?15,"
-		   " ?16, ?16)");
-	if (!st)
+		   " updated_at) VALUES(?17, ?1, ?2, ?3, ?4, 'submitted', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13, ?14,"
+		   " ?15, ?16, ?16)");
+	if (!st || !next)
 		return gz_fail(e, GZ_E_INTERNAL, NULL, "cannot record a case");
+	c.id = store_step_int(next);
 	int sr = SQLITE_CONSTRAINT;
 	for (int attempt = 0; attempt < 4 && sr == SQLITE_CONSTRAINT; attempt++) {
-		make_tracking(c.tracking);
+		make_tracking(c.id, c.tracking);
 		sqlite3_bind_text(st, 1, c.tracking, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, c.place_code, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 3, c.type, -1, SQLITE_TRANSIENT);
@@ -817,12 +838,12 @@ gz_err cases_create(store *s, const gz_user *u, const case_new *in, int64_t now,
 		sqlite3_bind_int64(st, 14, c.due_at);
 		sqlite3_bind_text(st, 15, u ? u->username : "public", -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 16, now);
+		sqlite3_bind_int64(st, 17, c.id);
 		sr = sqlite3_step(st);
 		sqlite3_reset(st);
 	}
 	if (sr != SQLITE_DONE)
 		return store_fail(s, sr, e, "recording a case");
-	c.id = sqlite3_last_insert_rowid(store_db(s));
 
 	/* The search index: this case and those before it, once TEXT_BATCH wait (text_catch_up). */
 	if (c.id - text_indexed(s) >= TEXT_BATCH && (rc = text_catch_up(s, e)))

@@ -28,7 +28,11 @@ enum {
 	CASE_NOTE_MAX = 2000,
 	CASE_NAME_MAX = 50,
 	CASE_PARTIES_MAX = 500,
-	CASE_TRACKING_LEN = 10,
+	/* A tracking code: the case's number in 5 characters, then 7 drawn at random (34.7 bits),
+	 * of 2–9 and A–Z without I, L, O. Codes given before 2026-12 are 10 random characters and
+	 * stay valid. */
+	CASE_TRACKING_LEN = 12,
+	CASE_TRACKING_OLD_LEN = 10,
 	CASE_FILE_MAX = 2 << 20, /* bytes per image */
 	CASE_FILES_MAX = 6,      /* images per case */
 	CASE_DUE_DAYS = 7,       /* 1510: feedback within one week */
@@ -107,7 +111,8 @@ gz_err cases_create(store *s, const gz_user *u, const case_new *in, int64_t now,
 
 /* One case by id, with content. */
 gz_err cases_get(store *s, const gz_user *u, int64_t id, int64_t now, case_rec *out, gz_error *e);
-/* One case by tracking code (the public route). */
+/* One case by tracking code as a resident typed it (letters of any case; 12 or 10 characters):
+ * GZ_E_NOT_FOUND for anything else. The public routes. */
 gz_err cases_get_tracking(store *s, const char *tracking, case_rec *out, gz_error *e);
 /* History, oldest first, at most CASE_EVENTS_MAX. public_only keeps the reporter's view. *ev
  * is malloc'd (free each note and the array with case_events_free). */

@@ -1118,18 +1118,10 @@ static gz_err public_submit(http_req *r)
 	return GZ_OK;
 }
 
-/* The case of the tracking code in the path (upper-cased: codes are read aloud and typed). */
+/* The case of the tracking code in the path. */
 static gz_err tracked(http_req *r, case_rec *c)
 {
-	char code[CASE_TRACKING_LEN + 1];
-	const char *p = r->param[0];
-	size_t n = strlen(p);
-	if (n != CASE_TRACKING_LEN)
-		return http_fail(r, GZ_E_NOT_FOUND, "tracking_code", "no case has tracking code \"%.20s\"", p);
-	for (size_t i = 0; i < n; i++)
-		code[i] = (char)(p[i] >= 'a' && p[i] <= 'z' ? p[i] - 32 : p[i]);
-	code[n] = '\0';
-	return cases_get_tracking(r->store, code, c, &r->err);
+	return cases_get_tracking(r->store, r->param[0], c, &r->err);
 }
 
 static gz_err public_show(http_req *r)

@@ -150,7 +150,13 @@ test('a cadre records a case: 201 with the contract fields, submitted, due in 7 
   first = await create('xinmin', body);
   const c = first;
   assert.ok(Number.isInteger(c.id) && c.id > 0);
-  assert.match(c.tracking_code, /^[0-9A-Z]{10}$/);
+  assert.match(c.tracking_code, /^[2-9A-HJKMNP-Z]{12}$/);
+  // The case's number in the first five characters (base 31 over the code's alphabet), then the
+  // random part.
+  const digits = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  let number = 0;
+  for (const ch of c.tracking_code.slice(0, 5)) number = number * 31 + digits.indexOf(ch);
+  assert.equal(number, c.id);
   assert.equal(c.place_code, XINMIN);
   assert.equal(c.place_name, '新民社区居民委员会');
   assert.deepEqual([c.type, c.channel, c.kind, c.status, c.title, c.content], ['problem', 'spokesperson', null, 'submitted', body.title, body.content]);
@@ -690,7 +696,7 @@ test('QR self-service without an account: place, submit, track, images, evaluate
   r = await pub('POST', '/cases', { body: ok });
   assert.equal(r.status, 201, r.text);
   const tracking = r.body.tracking_code;
-  assert.match(tracking, /^[0-9A-Z]{10}$/);
+  assert.match(tracking, /^[2-9A-HJKMNP-Z]{12}$/);
   assert.equal(r.body.place_name, '新民社区居民委员会');
   assert.ok(Math.abs(Date.parse(r.body.due_at) - (Date.now() + 7 * DAY)) < 60000, r.body.due_at);
   // Staff see it, channel qr, created by nobody on the staff.
@@ -707,7 +713,8 @@ test('QR self-service without an account: place, submit, track, images, evaluate
   const lower = await pub('GET', `/cases/${tracking.toLowerCase()}`);
   assert.equal(lower.status, 200);
   assert.equal(lower.body.tracking_code, tracking);
-  const unknown = tracking.startsWith('Z') ? 'Y' + tracking.slice(1) : 'Z' + tracking.slice(1);
+  // The same case number with another random part is no code at all.
+  const unknown = tracking.slice(0, -1) + (tracking.endsWith('Z') ? 'Y' : 'Z');
   assert.equal((await pub('GET', `/cases/${unknown}`)).status, 404);
   assert.equal((await pub('GET', '/cases/SHORT')).status, 404);
   // Evaluating before it is resolved: a conflict.

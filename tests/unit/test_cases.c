@@ -530,6 +530,61 @@ static void compare_figures(struct fx *f, const char *under, const char *from, c
 /* After a random history — intake over months and places, triage, department replies, 民议,
  * feedback, resolutions, unsatisfied evaluations, escalation, carry-over — the counters the
  * figures read agree with a count of the cases themselves, at every level and period. */
+/* Tracking codes: the case's number then a random part; found as typed (lower case too); codes
+ * of the old form (10 random characters) still found; anything else not found. */
+static void tracking_codes_carry_the_number(void **state)
+{
+	struct fx *f = *state;
+	static const char digits[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+	char prev[CASE_TRACKING_LEN + 1] = "";
+	gz_error e = {0};
+	for (int i = 0; i < 40; i++) {
+		int64_t id = new_case(f, &f->cadre, "421003003006", "路灯不亮", T0 + i);
+		case_rec c;
+		assert_int_equal(cases_get(f->s, &f->cadre, id, T0 + i, &c, &e), GZ_OK);
+		assert_int_equal(strlen(c.tracking), 12);
+		int64_t number = 0;
+		for (int k = 0; k < 12; k++) {
+			const char *at = strchr(digits, c.tracking[k]);
+			assert_non_null(at);
+			if (k < 5)
+				number = number * 31 + (at - digits);
+		}
+		assert_int_equal(number, id);
+		/* New codes follow each other in the index of codes (their number comes first). */
+		assert_true(strcmp(prev, c.tracking) < 0);
+		strcpy(prev, c.tracking);
+		case_free(&c);
+	}
+	int64_t id = new_case(f, &f->cadre, "421003003006", "旧码", T0 + 100);
+	case_rec c;
+	char lower[CASE_TRACKING_LEN + 1];
+	assert_int_equal(cases_get(f->s, &f->cadre, id, T0 + 100, &c, &e), GZ_OK);
+	for (int k = 0; k <= 12; k++)
+		lower[k] = (char)(c.tracking[k] >= 'A' && c.tracking[k] <= 'Z' ? c.tracking[k] + 32 : c.tracking[k]);
+	case_free(&c);
+	assert_int_equal(cases_get_tracking(f->s, lower, &c, &e), GZ_OK);
+	assert_int_equal(c.id, id);
+	case_free(&c);
+	/* The same number with another random part. */
+	lower[11] = lower[11] == 'z' ? 'y' : 'z';
+	assert_int_equal(cases_get_tracking(f->s, lower, &c, &e), GZ_E_NOT_FOUND);
+	/* A code given before: ten random characters. */
+	sqlite3_stmt *st = store_stmt(f->s, "UPDATE cases SET tracking_code = 'K7QW2MXP9D' WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	assert_int_equal(store_write_begin(f->s, &e), GZ_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_reset(st);
+	assert_int_equal(store_write_commit(f->s, &e), GZ_OK);
+	assert_int_equal(cases_get_tracking(f->s, "k7qw2mxp9d", &c, &e), GZ_OK);
+	assert_int_equal(c.id, id);
+	case_free(&c);
+	const char *bad[] = {"", "K7QW2MXP9", "K7QW2MXP9DA", NULL};
+	for (int k = 0; bad[k]; k++)
+		assert_int_equal(cases_get_tracking(f->s, bad[k], &c, &e), GZ_E_NOT_FOUND);
+	assert_int_equal(cases_get_tracking(f->s, NULL, &c, &e), GZ_E_NOT_FOUND);
+}
+
 static void counters_agree_with_a_direct_count(void **state)
 {
 	struct fx *f = *state;
@@ -600,6 +655,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(search_finds_one_and_two_characters_in_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_pages_across_the_index_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(counters_agree_with_a_direct_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(tracking_codes_carry_the_number, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,7 +151,7 @@ export function failureText(e, { notFound = '未找到' } = {}) {
   return e.message || '请求失败'
 }
 
-/** A tracking code as typed: spaces dropped, letters in capitals (codes are 10 of 2–9, A–Z). */
+/** A tracking code as typed: spaces dropped, letters in capitals (codes are 12 of 2–9, A–Z; older ones 10). */
 export function cleanTracking(s) {
   return String(s || '').replace(/[\s\u3000-]+/g, '').toUpperCase()
 }
