@@ -348,6 +348,12 @@ static void counts_add(case_counts *d, const case_counts *a, int sign)
 }
 
 static const int stat_levels[] = {6, 9, 12};
+/* The breakdown rows (dim 'x') are kept for counties and townships only: a village's figures
+ * are counted from its own cases (a few thousand at most), and its rows — one per channel,
+ * type, kind, area and resolution for each of a county's villages — were the most scattered
+ * pages every new case wrote. A village's row of all its cases (dim '') stays: a township's
+ * figures list its villages from them. */
+enum { STAT_KEYED_MAX = 9 };
 
 /* One counter row's change: the key of a case_stats row and what to add to it. */
 typedef struct {
@@ -447,7 +453,7 @@ static gz_err stats_put(store *s, const char *code, const char *month, const con
 {
 	size_t len = strlen(code);
 	for (size_t i = 0; i < sizeof stat_levels / sizeof *stat_levels; i++) {
-		if (len < (size_t)stat_levels[i])
+		if (len < (size_t)stat_levels[i] || (key && stat_levels[i] > STAT_KEYED_MAX))
 			break;
 		stat_delta x;
 		memset(&x, 0, sizeof x);
@@ -1928,7 +1934,7 @@ gz_err cases_figures(store *s, const gz_range *range, const char *from, const ch
 	to = to && *to ? to : "9999-99";
 	size_t u = strlen(range->lo), c = child_len(u);
 	gz_err rc = GZ_OK;
-	bool totals_direct = direct || u > 12, children_direct = direct || c > 12;
+	bool totals_direct = direct || u > STAT_KEYED_MAX, children_direct = direct || c > 12;
 	if (totals_direct || children_direct)
 		rc = figures_direct(s, range, from, to, totals_direct, children_direct, out, e);
 	if (!rc && !totals_direct) {

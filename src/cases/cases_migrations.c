@@ -135,5 +135,8 @@ const store_migration cases_migrations[] = {
 	/* Every read by place walks a level index (cases.c, level_index); the index by the whole
 	 * place code cost each new case one more B-tree page. */
 	{5, "no index by the whole place code", "DROP INDEX cases_place;"},
+	/* A village's figures are counted from its cases (cases.c, STAT_KEYED_MAX): its breakdown
+	 * rows were the most scattered pages of every new case. */
+	{6, "no breakdown counters per village", "DELETE FROM case_stats WHERE lvl = 12 AND dim = 'x';"},
 	{0},
 };
