@@ -386,6 +386,91 @@ static void window_sync_follows_the_writes(void **state)
 	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t WHERE who = 77"), 6);
 }
 
+/* --- submitted jobs: told of their commit -------------------------------------------------- */
+
+struct told {
+	pthread_mutex_t mu;
+	int calls[64], ok, failed;
+	char *path; /* to look at the database from a connection of its own */
+	int missing;  /* rows a told job's commit should have made visible and did not */
+};
+
+struct submitted {
+	struct told *t;
+	struct row r;
+	gz_error e;
+};
+
+static void told_done(void *ctx, gz_err rc)
+{
+	struct submitted *j = ctx;
+	struct told *t = j->t;
+	/* Committed means visible to any other connection already. */
+	int seen = -1;
+	if (!rc) {
+		sqlite3 *db;
+		sqlite3_stmt *st;
+		if (sqlite3_open_v2(t->path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+		    sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE who = ?1 AND n = ?2", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int(st, 1, j->r.who);
+			sqlite3_bind_int(st, 2, j->r.n);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				seen = sqlite3_column_int(st, 0);
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(db);
+	}
+	struct timespec slow = {0, 2 * 1000000L}; /* a slow callback: the notifier falls behind */
+	nanosleep(&slow, NULL);
+	pthread_mutex_lock(&t->mu);
+	t->calls[j->r.n]++;
+	if (rc)
+		t->failed++;
+	else {
+		t->ok++;
+		if (seen != 1)
+			t->missing++;
+	}
+	pthread_mutex_unlock(&t->mu);
+}
+
+/* store_write_submit: every job's done is called once, after its commit is visible, with the
+ * job's own outcome (a refusing job gets its error and its row is gone), and all of them before
+ * store_writer_stop returns — the HTTP layer resumes its connections there and must not stop
+ * with one still suspended. */
+static void submitted_jobs_hear_of_their_commit(void **state)
+{
+	struct fx *f = *state;
+	gz_error e = {0};
+	store_set_sync(f->s, STORE_SYNC_WINDOW);
+	assert_int_equal(store_writer_start(f->s, &e), GZ_OK);
+	char path[512];
+	snprintf(path, sizeof path, "%s/gongzhi.db", f->dir);
+	struct told t = {.path = path};
+	pthread_mutex_init(&t.mu, NULL);
+	enum { N = 64 };
+	static struct submitted jobs[N];
+	for (int i = 0; i < N; i++) {
+		jobs[i] = (struct submitted){&t, {5, i}, {0}};
+		store_write_submit(f->s, insert_job, &jobs[i].r, &jobs[i].e, told_done, &jobs[i]);
+		if (i % 8 == 7) { /* in several batches */
+			struct timespec ts = {0, 1000000L};
+			nanosleep(&ts, NULL);
+		}
+	}
+	store_writer_stop(f->s);
+	int refused = 0;
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(t.calls[i], 1);
+		refused += i % 7 == 3;
+	}
+	assert_int_equal(t.failed, refused);
+	assert_int_equal(t.ok, N - refused);
+	assert_int_equal(t.missing, 0);
+	assert_int_equal(count_rows(f->s, "SELECT count(*) FROM t WHERE who = 5"), N - refused);
+	pthread_mutex_destroy(&t.mu);
+}
+
 /* --- the WAL's writes gathered per commit (walvfs.c) ---------------------------------------- */
 
 /* A row whose blob is all one letter: a page read before its frame was written would not be. */
@@ -560,6 +645,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(checkpoint_empties_the_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(wal_restarts_under_continuous_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(window_sync_follows_the_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(submitted_jobs_hear_of_their_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(commits_are_in_the_files_when_acknowledged, setup, teardown),
 		cmocka_unit_test_setup_teardown(readers_never_read_a_held_frame, setup, teardown),
 	};
