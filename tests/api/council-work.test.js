@@ -163,7 +163,7 @@ test('the resolution and its result on the board, linked both ways, in order, on
   assert.match(re.body.title, /^【实施结果公开】/);
   assert.match(re.body.body, /两盏路灯已装好/);
   assert.match(re.body.body, new RegExp(`公开栏第${pub.body.board_entry.seq}号`));
-  assert.match(re.body.body, /增设两盏路灯（查询码 [A-Z0-9]{10}）：待分流/);
+  assert.match(re.body.body, /增设两盏路灯（查询码 [2-9A-HJKMNP-Z]{12}）：待分流/);
   assert.match(re.body.body, /路灯不亮/);
   // The resolution shows both entries; the case's view too.
   const view = (await call('xinmin', 'GET', `/council/resolutions/${id}`)).body;
