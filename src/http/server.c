@@ -699,7 +699,11 @@ http_server *http_start(store *s, const http_config *cfg, gz_error *e)
 		free(srv);
 		return NULL;
 	}
-	srv->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port, NULL, NULL,
+	/* poll(), not epoll: every write suspends its connection until the commit, and with epoll
+	 * libmicrohttpd takes the socket out of the set and puts it back (two epoll_ctl calls per
+	 * write, and system calls are dear here); a worker polls a quarter of at most 1,000
+	 * connections. Creation at a million cases: 8,300-8,400 -> 9,000-9,200/s; lists unchanged. */
+	srv->d = MHD_start_daemon(MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port, NULL, NULL,
 				  on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				  MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
