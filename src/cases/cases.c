@@ -627,16 +627,18 @@ static void make_tracking(int64_t id, char out[CASE_TRACKING_LEN + 1])
 		out[i] = alphabet[v % N];
 		v /= N;
 	}
-	/* One draw of random bytes for the whole code (a draw per character was ten getrandom
-	 * calls per case); bytes at or above TOP are dropped so every character is equally likely. */
-	unsigned char rnd[32];
-	size_t used = sizeof rnd;
+	/* Random bytes drawn 512 at a time for the thread (a getrandom system call per code was 2 %
+	 * of the writer's time); bytes at or above TOP are dropped so every character is equally
+	 * likely. A byte is used once. */
+	static _Thread_local unsigned char pool[512];
+	static _Thread_local size_t used = sizeof pool;
 	for (int i = NUMBER; i < CASE_TRACKING_LEN;) {
-		if (used == sizeof rnd) {
-			randombytes_buf(rnd, sizeof rnd);
+		if (used == sizeof pool) {
+			randombytes_buf(pool, sizeof pool);
 			used = 0;
 		}
-		unsigned char b = rnd[used++];
+		unsigned char b = pool[used];
+		pool[used++] = 0;
 		if (b < TOP)
 			out[i++] = alphabet[b % N];
 	}
