@@ -17,7 +17,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 now() { date +%s.%N; }
 start() { # $1: serve's --sync (default window: acknowledged = written to the OS, synced within 100 ms)
-	$BIN --data "$D" serve --listen "127.0.0.1:$PORT" --threads 4 --sync "${1:-window}" >/dev/null 2>"$D/serve.log" & GZPID=$!
+	$BIN --data "$D" serve --listen "127.0.0.1:$PORT" --sync "${1:-window}" >/dev/null 2>"$D/serve.log" & GZPID=$!
 	pids+=($GZPID)
 	for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.2; done
 }

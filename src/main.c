@@ -401,7 +401,14 @@ static int cmd_serve(int argc, char **argv)
 {
 	if (wants_help(argc, argv))
 		return usage_of("serve");
-	http_config cfg = {.listen = "127.0.0.1:8080", .web_root = "web/dist", .threads = 4, .session_ttl = 12 * 3600};
+	/* One worker per processor: on this 2-core machine four workers and the benchmark client
+	 * took turns on the processors, and a county list's p99 under 64 connections was 12–23 ms
+	 * against 5–13 ms with two (throughput and creation unchanged). */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	http_config cfg = {.listen = "127.0.0.1:8080",
+			   .web_root = "web/dist",
+			   .threads = cpus < 2 ? 2 : cpus > 16 ? 16 : (unsigned)cpus,
+			   .session_ttl = 12 * 3600};
 	const char *v;
 	if ((v = opt(argc, argv, "--listen")))
 		cfg.listen = v;
@@ -1001,7 +1008,7 @@ static const struct cmd commands[] = {
 	 "gongzhi [--data DIR] user add NAME --role ROLE --scope CODE [--display-name TEXT] [--household ID] --password-stdin\n"
 	 "       gongzhi [--data DIR] user list"},
 	{"serve", cmd_serve, "Serve the API and the console until SIGINT or SIGTERM.\n"
-			     "--web DIR: the built console (default web/dist); --threads N: worker threads (default 4);\n"
+			     "--web DIR: the built console (default web/dist); --threads N: worker threads (default: one per processor, 2 to 16);\n"
 			     "--tick S: how often the server's own work runs, e.g. escalating overdue cases (default 60);\n"
 			     "--session-ttl S: session lifetime in seconds (default 43200; or GONGZHI_SESSION_TTL);\n"
 			     "--sync window|full: window (default) acknowledges a write once the OS has it (kill -9 loses\n"
