@@ -213,6 +213,31 @@ static const http_field create_fields[] = {
 	{NULL},
 };
 
+/* A new case as POST /cases answers it: what was written, with its one history row (the
+ * submission) and no images yet. */
+struct created {
+	case_rec c;
+	const char *content;
+	int64_t now;
+};
+
+static json_t *created_reply(http_req *r)
+{
+	const struct created *k = r->reply_ctx;
+	case_event ev = {.id = k->c.submit_event, .at = k->now, .note = ""};
+	gz_strlcpy(ev.actor, k->c.created_by, sizeof ev.actor);
+	gz_strlcpy(ev.action, "submit", sizeof ev.action);
+	gz_strlcpy(ev.to, "submitted", sizeof ev.to);
+	gz_strlcpy(ev.detail, k->c.channel, sizeof ev.detail);
+	json_t *j = case_json(r, &k->c, k->now);
+	put(j, "content", text(k->content));
+	json_t *events = json_array();
+	json_array_append_new(events, event_json(&ev, false));
+	put(j, "events", events);
+	put(j, "files", json_array());
+	return j;
+}
+
 static gz_err case_create(http_req *r)
 {
 	gz_err rc = http_body_check(r, create_fields);
@@ -236,21 +261,18 @@ static gz_err case_create(http_req *r)
 		return rc;
 	r->status = 201;
 	audit_case(r, &c, NULL);
-	/* A new case has one history row, the one just written, and no images yet: the reply is
-	 * built without reading them back (it runs on the group writer's thread). */
-	case_event ev = {.id = c.submit_event, .at = now, .note = ""};
-	gz_strlcpy(ev.actor, c.created_by, sizeof ev.actor);
-	gz_strlcpy(ev.action, "submit", sizeof ev.action);
-	gz_strlcpy(ev.to, "submitted", sizeof ev.to);
-	gz_strlcpy(ev.detail, c.channel, sizeof ev.detail);
-	json_t *j = case_json(r, &c, now);
-	put(j, "content", text(c.content ? c.content : ""));
-	json_t *events = json_array();
-	json_array_append_new(events, event_json(&ev, false));
-	put(j, "events", events);
-	put(j, "files", json_array());
-	r->reply = j;
+	/* The reply after the commit, from what was written (not read back). */
+	struct created *k = arena_alloc(r->a, sizeof *k);
+	if (!k || !(k->content = arena_strdup(r->a, c.content ? c.content : ""))) {
+		case_free(&c);
+		return http_fail(r, GZ_E_NOMEM, NULL, "out of memory");
+	}
+	k->c = c;
+	k->c.content = NULL;
+	k->now = now;
 	case_free(&c);
+	r->reply_ctx = k;
+	r->reply_after = created_reply;
 	return GZ_OK;
 }
 

@@ -74,6 +74,13 @@ struct http_req {
 
 	int status;            /* reply status, 200 unless set */
 	json_t *reply;
+	/* Or, for a write, the reply built after its commit on the request's own thread (the
+	 * handler runs on the store's group writer: building the reply there held every other
+	 * write). Called once, with reply_ctx set by the handler (arena memory: the call may not
+	 * happen, when the commit fails); may read, must not write; NULL means out of memory (500,
+	 * the write stays). */
+	json_t *(*reply_after)(http_req *r);
+	void *reply_ctx;
 	const char *reply_text; /* or a reply already rendered as JSON (arena-owned: http_reply_list_text) */
 	size_t reply_text_len;
 	gz_error err;

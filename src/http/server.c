@@ -396,7 +396,7 @@ static gz_err write_job(store *s, void *ctx, gz_error *e)
 	http_req *r = ctx;
 	const http_route *rt = r->route;
 	gz_err rc = rt->handler(r);
-	if (!rc && !r->reply) /* a reply that failed to build undoes the write */
+	if (!rc && !r->reply && !r->reply_after) /* a reply that failed to build undoes the write */
 		rc = http_fail(r, GZ_E_INTERNAL, NULL, "%s built no reply", rt->pattern);
 	if (rc)
 		return rc;
@@ -499,6 +499,11 @@ static enum MHD_Result finish(http_server *srv, struct MHD_Connection *c, struct
 		ret = send_error(c, cx->a, rc, &r->err, r->headers);
 	} else if (r->reply_text) {
 		ret = send_text(c, r->status, r->reply_text, r->reply_text_len, MHD_RESPMEM_PERSISTENT, r->headers);
+	} else if (!r->reply && r->reply_after && !(r->reply = r->reply_after(r))) {
+		gz_error e;
+		gz_fail(&e, GZ_E_NOMEM, NULL, "out of memory building the reply of \"%.80s\"", url);
+		gz_log(GZ_LOG_ERROR, "%s", e.message);
+		ret = send_error(c, cx->a, GZ_E_NOMEM, &e, r->headers);
 	} else {
 		json_t *reply = r->reply ? r->reply : json_object();
 		ret = send_json(c, cx->a, r->status, reply, r->headers);
