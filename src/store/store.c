@@ -20,7 +20,7 @@ enum {
 	BUSY_TIMEOUT_MS = 10000,  /* cross-process wait for SQLite's lock */
 	WRITE_LOCK_WAIT_S = 10,   /* in-process wait for the write lock */
 	BATCH_MAX = 256,
-	CKPT_FRAMES = 64000,  /* WAL pages (256 MB) after which the checkpointer copies them back */
+	CKPT_FRAMES = 32000,  /* WAL pages (128 MB) after which the checkpointer copies them back */
 	TAIL_WAIT_MS = 20,    /* how long the writer waits for readers to restart the log */
 	TAIL_FRAMES = 1000,   /* the checkpointer's rounds go on while one copies more frames than this */
 	TAIL_ROUNDS = 6,      /* … at most this many rounds before leaving the rest to the writer */

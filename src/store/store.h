@@ -49,7 +49,7 @@ void store_set_sync(store *s, store_sync mode);
 /* STORE_SYNC_WINDOW: commits acknowledged and not yet synced by the checkpointer thread (0 at
  * most 100 ms after the last one while the writer runs). Always 0 under STORE_SYNC_FULL. */
 unsigned store_unsynced(store *s);
-/* WAL pages after which the checkpointer copies them back (64,000, 256 MB, when pages <= 0);
+/* WAL pages after which the checkpointer copies them back (32,000, 128 MB, when pages <= 0);
  * before store_writer_start. Tests use a small number to see the log start again. */
 void store_set_checkpoint_pages(store *s, int pages);
 
@@ -132,7 +132,7 @@ gz_err store_defer(store *s, const store_deferral *kind, const void *rec, size_t
  * then joins. With the writer runs a checkpointer thread: the writer's
  * commits no longer copy the WAL back into the database themselves (SQLite's autocheckpoint
  * did that inside the commit that crossed 1000 pages, holding every write of that batch); the
- * checkpointer does it beside them, passively, on its own connection, every 64,000 WAL pages
+ * checkpointer does it beside them, passively, on its own connection, every 32,000 WAL pages
  * (store_set_checkpoint_pages), and syncs the database in rounds until little is left unsynced;
  * the writer then copies the rest between two batches so that the log starts again from its
  * beginning (a busy writer otherwise kept it growing without end). The checkpointer also syncs
