@@ -348,12 +348,19 @@ static void counts_add(case_counts *d, const case_counts *a, int sign)
 }
 
 static const int stat_levels[] = {6, 9, 12};
-/* The breakdown rows (dim 'x') are kept for counties and townships only: a village's figures
- * are counted from its own cases (a few thousand at most), and its rows — one per channel,
- * type, kind, area and resolution for each of a county's villages — were the most scattered
- * pages every new case wrote. A village's row of all its cases (dim '') stays: a township's
- * figures list its villages from them. */
+/* Counties and townships keep the breakdown rows (dim 'x') only: their sum is the row of all
+ * cases, which was one more row to change per level for every case. Villages keep the row of
+ * all cases (dim '') only: a village's figures are counted from its own cases (a few thousand
+ * at most), and its breakdown rows — one per channel, type, kind, area and resolution for each
+ * of a county's villages — were the most scattered pages every new case wrote; a township's
+ * figures list its villages from their rows. */
 enum { STAT_KEYED_MAX = 9 };
+
+/* The dim of the rows kept at level lvl. */
+static const char *stat_dim(int lvl)
+{
+	return lvl > STAT_KEYED_MAX ? "" : "x";
+}
 
 /* One counter row's change: the key of a case_stats row and what to add to it. */
 typedef struct {
@@ -455,6 +462,8 @@ static gz_err stats_put(store *s, const char *code, const char *month, const con
 	for (size_t i = 0; i < sizeof stat_levels / sizeof *stat_levels; i++) {
 		if (len < (size_t)stat_levels[i] || (key && stat_levels[i] > STAT_KEYED_MAX))
 			break;
+		if (!key && stat_levels[i] <= STAT_KEYED_MAX)
+			continue;
 		stat_delta x;
 		memset(&x, 0, sizeof x);
 		x.lvl = stat_levels[i];
@@ -912,11 +921,13 @@ static int64_t range_size(store *s, const gz_range *r)
 	if (len > 12)
 		return 0;
 	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(sum(collected), 0) FROM case_stats"
-					 " WHERE lvl = ?3 AND dim = '' AND place_code >= ?1 AND place_code < ?2");
+					 " WHERE lvl = ?3 AND dim = ?4 AND place_code >= ?1 AND place_code < ?2");
 	if (!st)
 		return 0;
+	int lvl = len <= 6 ? 6 : len <= 9 ? 9 : 12;
 	store_bind_range(st, 1, r);
-	sqlite3_bind_int(st, 3, len <= 6 ? 6 : len <= 9 ? 9 : 12);
+	sqlite3_bind_int(st, 3, lvl);
+	sqlite3_bind_text(st, 4, stat_dim(lvl), -1, SQLITE_STATIC);
 	return store_step_int(st);
 }
 
@@ -1943,7 +1954,7 @@ gz_err cases_figures(store *s, const gz_range *range, const char *from, const ch
 		int lvl = u <= 6 ? 6 : u <= 9 ? 9 : 12;
 		sqlite3_stmt *st = store_stmt(
 			s, "SELECT month, sum(collected), sum(resolved), sum(carried), sum(overdue), sum(fb_n), sum(fb_secs),"
-			   " sum(fb_ontime) FROM case_stats WHERE lvl = ?3 AND dim = '' AND place_code >= ?1 AND place_code < ?2"
+			   " sum(fb_ontime) FROM case_stats WHERE lvl = ?3 AND dim = 'x' AND place_code >= ?1 AND place_code < ?2"
 			   " AND month >= ?4 AND month <= ?5 GROUP BY month");
 		sqlite3_stmt *bx = store_stmt(
 			s, "SELECT channel, type, kind, area, resolution, sum(collected), sum(resolved), sum(carried),"
@@ -1985,13 +1996,14 @@ gz_err cases_figures(store *s, const gz_range *range, const char *from, const ch
 		int lvl = c <= 6 ? 6 : (int)c;
 		sqlite3_stmt *st = store_stmt(
 			s, "SELECT substr(place_code, 1, ?6), sum(collected), sum(resolved), sum(carried), sum(overdue), sum(fb_n),"
-			   " sum(fb_secs), sum(fb_ontime) FROM case_stats WHERE lvl = ?3 AND dim = '' AND place_code >= ?1"
+			   " sum(fb_secs), sum(fb_ontime) FROM case_stats WHERE lvl = ?3 AND dim = ?7 AND place_code >= ?1"
 			   " AND place_code < ?2 AND month >= ?4 AND month <= ?5 GROUP BY 1");
 		if (!st)
 			rc = gz_fail(e, GZ_E_INTERNAL, NULL, "cannot read figures");
 		else {
 			store_bind_range(st, 1, range);
 			sqlite3_bind_int(st, 3, lvl);
+			sqlite3_bind_text(st, 7, stat_dim(lvl), -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 4, from, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(st, 5, to, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int(st, 6, (int)c);

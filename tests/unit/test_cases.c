@@ -641,10 +641,14 @@ static void counters_agree_with_a_direct_count(void **state)
 	assert_int_equal(cases_figures(f->s, &all, NULL, NULL, false, &fig, &e), GZ_OK);
 	assert_int_equal(fig.total.collected, n);
 	case_figures_free(&fig);
-	/* Breakdown rows for counties and townships only; a village has its row of all cases. */
+	/* Counties and townships keep breakdown rows only; villages their rows of all cases only. */
 	sqlite3_stmt *st = store_stmt(f->s, "SELECT count(*) FROM case_stats WHERE lvl = 12 AND dim = 'x'");
 	assert_int_equal(store_step_int(st), 0);
+	st = store_stmt(f->s, "SELECT count(*) FROM case_stats WHERE lvl < 12 AND dim = ''");
+	assert_int_equal(store_step_int(st), 0);
 	st = store_stmt(f->s, "SELECT count(*) FROM case_stats WHERE lvl = 12 AND dim = ''");
+	assert_true(store_step_int(st) > 0);
+	st = store_stmt(f->s, "SELECT count(*) FROM case_stats WHERE lvl < 12 AND dim = 'x'");
 	assert_true(store_step_int(st) > 0);
 }
 
