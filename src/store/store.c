@@ -1147,28 +1147,27 @@ static void *notifier_main(void *arg)
 	return NULL;
 }
 
+/* Ask a helper thread (the notifier, the checkpointer) to stop, under its mutex, and wait for it. */
+static void helper_stop(pthread_t t, pthread_mutex_t *mu, pthread_cond_t *cv, bool *stop, bool *running)
+{
+	if (!*running)
+		return;
+	pthread_mutex_lock(mu);
+	*stop = true;
+	pthread_cond_signal(cv);
+	pthread_mutex_unlock(mu);
+	pthread_join(t, NULL);
+	*running = false;
+}
+
 static void notifier_stop(store *s)
 {
-	if (!s->notifier_running)
-		return;
-	pthread_mutex_lock(&s->n_mu);
-	s->notifier_stop = true;
-	pthread_cond_signal(&s->n_cv);
-	pthread_mutex_unlock(&s->n_mu);
-	pthread_join(s->notifier, NULL);
-	s->notifier_running = false;
+	helper_stop(s->notifier, &s->n_mu, &s->n_cv, &s->notifier_stop, &s->notifier_running);
 }
 
 static void ckpt_stop(store *s)
 {
-	if (!s->ckpt_running)
-		return;
-	pthread_mutex_lock(&s->ckpt_mu);
-	s->ckpt_stop = true;
-	pthread_cond_signal(&s->ckpt_cv);
-	pthread_mutex_unlock(&s->ckpt_mu);
-	pthread_join(s->ckpt, NULL);
-	s->ckpt_running = false;
+	helper_stop(s->ckpt, &s->ckpt_mu, &s->ckpt_cv, &s->ckpt_stop, &s->ckpt_running);
 }
 
 gz_err store_writer_start(store *s, gz_error *e)
