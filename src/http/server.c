@@ -517,8 +517,8 @@ static enum MHD_Result finish(http_server *srv, struct MHD_Connection *c, struct
 	return ret;
 }
 
-/* Called by the store (its notifier thread) once the write committed (or failed): wake the
- * connection, whose next call of on_request sends the reply. */
+/* Called on the writer thread once the write committed (or failed): wake the connection, whose
+ * next call of on_request sends the reply. */
 static void write_done(void *ctx, gz_err rc)
 {
 	struct conn_ctx *cx = ctx;

@@ -102,9 +102,9 @@ typedef gz_err (*store_write_fn)(store *s, void *ctx, gz_error *e);
  * batch gets the error and none is acknowledged. Called from inside a job, fn just runs. */
 gz_err store_write_run(store *s, store_write_fn fn, void *ctx, gz_error *e);
 /* The same without waiting: fn is queued for the group writer and done(done_ctx, rc) is called
- * once its batch committed (or failed), on the store's notifier thread (the writer's own when
- * that thread could not start), in the order of the commits; store_writer_stop returns after
- * every done was called. done must be quick and must not write. The HTTP layer suspends the
+ * on the writer thread once its batch committed (or failed), in the order of the commits;
+ * store_writer_stop returns after every done was called. done must be quick and must not
+ * write. The HTTP layer suspends the
  * connection meanwhile, so its worker thread serves other connections instead of blocking on
  * the commit. Without the writer, fn runs at once and done is called before returning. ctx and
  * e must live until done is called. */
@@ -127,9 +127,8 @@ typedef struct {
 } store_deferral;
 gz_err store_defer(store *s, const store_deferral *kind, const void *rec, size_t len, gz_error *e);
 
-/* Start / stop the group writer thread (the server does; the CLI writes directly), with its
- * notifier and checkpointer threads. Stop runs the jobs already queued, tells the submitted ones,
- * then joins. With the writer runs a checkpointer thread: the writer's
+/* Start / stop the group writer thread (the server does; the CLI writes directly). Stop runs
+ * the jobs already queued, tells the submitted ones, then joins. With the writer runs a checkpointer thread: the writer's
  * commits no longer copy the WAL back into the database themselves (SQLite's autocheckpoint
  * did that inside the commit that crossed 1000 pages, holding every write of that batch); the
  * checkpointer does it beside them, passively, on its own connection, every 32,000 WAL pages

@@ -420,7 +420,7 @@ static void told_done(void *ctx, gz_err rc)
 		}
 		sqlite3_close(db);
 	}
-	struct timespec slow = {0, 2 * 1000000L}; /* a slow callback: the notifier falls behind */
+	struct timespec slow = {0, 2 * 1000000L}; /* a slow callback: jobs queue up meanwhile */
 	nanosleep(&slow, NULL);
 	pthread_mutex_lock(&t->mu);
 	t->calls[j->r.n]++;
