@@ -141,7 +141,8 @@ const store_migration cases_migrations[] = {
 	/* The search index merges its segments once 16 lie on a level, not 4: FTS5 merges 64 pages
 	 * times the number of levels at a go, inside some unlucky write (20-40 ms with every write
 	 * held, 70 times a minute at a million cases), and rewrites the index half as often. A
-	 * search reads up to 16 segments a level (medians 0.2-0.5 ms, docs/performance.md). */
+	 * search reads up to 16 segments a level (medians 0.25-0.9 ms at 1.2M cases,
+	 * docs/performance.md). */
 	{7, "search index merges 16 segments",
 	 "INSERT INTO case_text(case_text, rank) VALUES('automerge', 16);"
 	 "INSERT INTO case_text(case_text, rank) VALUES('crisismerge', 64);"},

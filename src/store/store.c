@@ -691,11 +691,8 @@ void store_read_end(store *s)
 	if (!c || c->in_write || sqlite3_get_autocommit(c->db))
 		return;
 	store_reset_all(s);
-	sqlite3_stmt *st = store_stmt(s, "COMMIT");
-	if (st && sqlite3_step(st) != SQLITE_DONE)
+	if (step_cached(s, "COMMIT") != SQLITE_OK)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	if (st)
-		sqlite3_reset(st);
 }
 
 uint32_t store_data_version(store *s)
@@ -871,7 +868,7 @@ static void wal_sync(store *s)
 
 /* One PASSIVE checkpoint: copy what no reader still needs, never wait for the writer or readers.
  * *log: the frames the log held when it began; *done: how many of them are copied now. False on
- * an error (logged) or when readers kept it from copying anything. */
+ * an error (logged) or when another checkpoint held the log (SQLITE_BUSY: the writer's tail). */
 static bool ckpt_passive(store *s, sqlite3 *db, int *log, int *done)
 {
 	int rc = db ? sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, log, done) : SQLITE_ERROR;

@@ -104,9 +104,8 @@ gz_err store_write_run(store *s, store_write_fn fn, void *ctx, gz_error *e);
 /* The same without waiting: fn is queued for the group writer and done(done_ctx, rc) is called
  * on the writer thread once its batch committed (or failed), in the order of the commits;
  * store_writer_stop returns after every done was called. done must be quick and must not
- * write. The HTTP layer suspends the
- * connection meanwhile, so its worker thread serves other connections instead of blocking on
- * the commit. Without the writer, fn runs at once and done is called before returning. ctx and
+ * write. The HTTP layer suspends the connection meanwhile, so its worker thread serves other
+ * connections instead of blocking on the commit. Without the writer, fn runs at once and done is called before returning. ctx and
  * e must live until done is called. */
 typedef void (*store_done_fn)(void *done_ctx, gz_err rc);
 void store_write_submit(store *s, store_write_fn fn, void *ctx, gz_error *e, store_done_fn done, void *done_ctx);
@@ -128,14 +127,14 @@ typedef struct {
 gz_err store_defer(store *s, const store_deferral *kind, const void *rec, size_t len, gz_error *e);
 
 /* Start / stop the group writer thread (the server does; the CLI writes directly). Stop runs
- * the jobs already queued, tells the submitted ones, then joins. With the writer runs a checkpointer thread: the writer's
- * commits no longer copy the WAL back into the database themselves (SQLite's autocheckpoint
- * did that inside the commit that crossed 1000 pages, holding every write of that batch); the
- * checkpointer does it beside them, passively, on its own connection, every 32,000 WAL pages
- * (store_set_checkpoint_pages), and syncs the database in rounds until little is left unsynced;
- * the writer then copies the rest between two batches so that the log starts again from its
- * beginning (a busy writer otherwise kept it growing without end). The checkpointer also syncs
- * the WAL under STORE_SYNC_WINDOW. */
+ * the jobs already queued, tells the submitted ones, then joins. With the writer runs a
+ * checkpointer thread: the writer's commits no longer copy the WAL back into the database
+ * themselves (SQLite's autocheckpoint did that inside the commit that crossed 1000 pages,
+ * holding every write of that batch); the checkpointer does it beside them, passively, on its
+ * own connection, every 32,000 WAL pages (store_set_checkpoint_pages), and syncs the database
+ * in rounds until little is left unsynced; the writer then copies the rest between two batches
+ * so that the log starts again from its beginning (a busy writer otherwise kept it growing
+ * without end). The checkpointer also syncs the WAL under STORE_SYNC_WINDOW. */
 gz_err store_writer_start(store *s, gz_error *e);
 /* Copy the WAL back into the database now, on the calling thread's connection, outside any
  * transaction (GZ_E_INTERNAL inside one). truncate: a TRUNCATE checkpoint — every committed frame
